@@ -1,0 +1,53 @@
+-- Lines, units and amounts per cleaning outcome: what each exclusion reason removed and what was kept.
+with
+
+ledgered as (
+
+    select * from {{ ref('int_transaction_lines_ledgered') }}
+
+),
+
+exclusion_reasons as (
+
+    select * from {{ ref('exclusion_reasons') }}
+
+),
+
+outcomes as (
+
+    select
+        coalesce(exclusion_reason, 'kept') as cleaning_outcome,
+        max(ledger_status) as ledger_status,
+        max(cleaning_policy) as cleaning_policy,
+        count(*) as lines,
+        sum(quantity) as quantity,
+        sum(line_amount) as line_amount,
+        count(distinct invoice_no) as invoices,
+        count(distinct customer_id) as customers
+    from ledgered
+    group by coalesce(exclusion_reason, 'kept')
+
+),
+
+audited as (
+
+    select
+        outcomes.cleaning_outcome,
+        outcomes.ledger_status,
+        outcomes.cleaning_policy,
+        coalesce(exclusion_reasons.priority, 0) as report_order,
+        coalesce(exclusion_reasons.description, 'Kept: no exclusion reason applies under the policy.')
+            as outcome_description,
+        outcomes.lines,
+        outcomes.lines * 1.0 / sum(outcomes.lines) over () as share_of_lines,
+        outcomes.quantity,
+        outcomes.line_amount,
+        outcomes.invoices,
+        outcomes.customers
+    from outcomes
+    left join exclusion_reasons
+        on outcomes.cleaning_outcome = exclusion_reasons.exclusion_reason
+
+)
+
+select * from audited
