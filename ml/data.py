@@ -1,0 +1,72 @@
+"""Read the churn feature mart, read-only, and check it honours the contract the model needs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ml import config
+from ml.errors import MissingFeatureError, WarehouseNotReadyError
+
+BUILD_HINT = "run `make run` / dbt build first"
+
+
+def load_churn_features(path: Path) -> pd.DataFrame:
+    """All mart rows ordered by customer_id (the seed's order, which fixes the split)."""
+    if not path.is_file():
+        raise WarehouseNotReadyError(f"warehouse file {path} not found: {BUILD_HINT}")
+    schema, table = config.FEATURES_TABLE.split(".")
+    # read_only lets dashboards and dbt docs keep reading while we do; closed before any write.
+    with duckdb.connect(str(path), read_only=True) as con:
+        present = con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+        if not present:
+            raise WarehouseNotReadyError(
+                f"table {config.FEATURES_TABLE} not found in {path}: {BUILD_HINT}"
+            )
+        missing = [
+            c for c in config.required_columns() if c not in {row[0] for row in present}
+        ]
+        if missing:
+            raise MissingFeatureError(
+                f"{config.FEATURES_TABLE} lacks column(s) {', '.join(missing)} "
+                "needed by the ml step: rebuild the mart or fix ml/config.py"
+            )
+        frame = con.execute(
+            f"select * from {config.FEATURES_TABLE} order by {config.ID_COLUMN}"
+        ).df()
+    return frame.reset_index(drop=True)
+
+
+def feature_matrix(frame: pd.DataFrame, features: tuple[str, ...]) -> pd.DataFrame:
+    """The model's input: mart columns as they are, booleans as 0/1; nothing derived.
+
+    Integer columns stay integer on purpose: imblearn's SMOTE keeps a DataFrame's column dtypes, so
+    synthetic scores stay whole numbers as in the seed's DataFrame (recall 0.80 there, 0.85 if cast
+    to float first).
+    """
+    matrix = frame.loc[:, list(features)].copy()
+    for column in matrix.columns:
+        if pd.api.types.is_bool_dtype(matrix[column]):
+            matrix[column] = matrix[column].astype("int64")
+    return matrix
+
+
+def label_vector(frame: pd.DataFrame) -> np.ndarray:
+    """The mart's label as 0/1 integers."""
+    return frame[config.LABEL_COLUMN].astype(bool).to_numpy(dtype=np.int64)
+
+
+def data_fingerprint(frame: pd.DataFrame) -> str:
+    """sha256 of the mart rows as read, so a model and its metrics name the exact data they saw."""
+    canonical = frame.sort_values(config.ID_COLUMN).to_csv(
+        index=False, float_format="%.10g"
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,117 @@
+"""Figures with stable names; Agg backend so the step runs on servers and in CI without a screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+# The backend is chosen before pyplot (and shap, which imports it) is loaded.
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import shap
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
+
+CLASS_NAMES = ["active", "churned"]
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path:
+    """The seed's confusion_matrix.png, one panel per model so the SMOTE effect is visible."""
+    fig, axes = plt.subplots(1, len(matrices), figsize=(5 * len(matrices), 4.2))
+    for ax, (title, matrix) in zip(np.atleast_1d(axes), matrices.items()):
+        ConfusionMatrixDisplay(np.asarray(matrix), display_labels=CLASS_NAMES).plot(
+            ax=ax, cmap="Blues", colorbar=False, values_format="d"
+        )
+        ax.set_title(title)
+    return _save(fig, path)
+
+
+def roc_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
+    """Out-of-fold ROC curve per pipeline variant."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for name, proba in oof.items():
+        fpr, tpr, _ = roc_curve(y, proba)
+        ax.plot(fpr, tpr, label=name)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
+    ax.set(
+        xlabel="False positive rate",
+        ylabel="True positive rate",
+        title="ROC (out-of-fold)",
+    )
+    ax.legend(loc="lower right")
+    return _save(fig, path)
+
+
+def pr_curves(
+    y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chosen: str, path: Path
+) -> Path:
+    """Out-of-fold precision-recall per variant, with the chosen operating point marked."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for name, proba in oof.items():
+        precision, recall, _ = precision_recall_curve(y, proba)
+        ax.plot(recall, precision, label=name)
+    flagged = oof[chosen] >= threshold
+    point_recall = (flagged & (y == 1)).sum() / max((y == 1).sum(), 1)
+    point_precision = (flagged & (y == 1)).sum() / max(flagged.sum(), 1)
+    ax.scatter(
+        [point_recall],
+        [point_precision],
+        color="black",
+        zorder=3,
+        label=f"{chosen} @ {threshold:.3f}",
+    )
+    ax.axhline(y.mean(), linestyle="--", color="grey", linewidth=1)
+    ax.set(xlabel="Recall", ylabel="Precision", title="Precision-recall (out-of-fold)")
+    ax.legend(loc="upper right")
+    return _save(fig, path)
+
+
+def calibration_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
+    """Reliability diagram: rebalanced variants over-predict churn, which the diagonal exposes."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for name, proba in oof.items():
+        observed, predicted = calibration_curve(
+            y, proba, n_bins=10, strategy="quantile"
+        )
+        ax.plot(predicted, observed, marker="o", label=name)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
+    ax.set(
+        xlabel="Mean predicted probability",
+        ylabel="Observed churn rate",
+        title="Calibration (out-of-fold)",
+    )
+    ax.legend(loc="upper left")
+    return _save(fig, path)
+
+
+def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path:
+    """Beeswarm summary: per customer and feature, the direction and size of the push towards churn."""
+    fig = plt.figure(figsize=(8, 5.5))
+    shap.plots.beeswarm(
+        explanation,
+        max_display=len(explanation.feature_names),
+        show=False,
+        plot_size=None,
+    )
+    plt.title(title)
+    return _save(fig, path)
+
+
+def shap_bar(explanation: shap.Explanation, path: Path, title: str) -> Path:
+    """Mean |SHAP| per feature: the global importance ranking."""
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    shap.plots.bar(
+        explanation, max_display=len(explanation.feature_names), ax=ax, show=False
+    )
+    ax.set_title(title)
+    return _save(fig, path)
