@@ -1,0 +1,130 @@
+"""The modelling rules: no leaky features, resampling only on training folds, stated thresholds."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
+
+from ml import config, data, evaluate, explain, train
+
+
+class RecordingSMOTE(SMOTE):
+    """SMOTE that remembers how many rows it was asked to resample."""
+
+    seen_rows: ClassVar[list[int]] = []
+
+    def fit_resample(self, X, y, **params):
+        RecordingSMOTE.seen_rows.append(len(X))
+        return super().fit_resample(X, y, **params)
+
+
+def test_no_label_leaking_column_is_a_pipeline_feature():
+    assert not set(config.PIPELINE_FEATURES) & set(config.LEAKY_COLUMNS)
+    assert not set(config.SEED_FEATURES) & set(config.LEAKY_COLUMNS)
+    assert {
+        "recency_days",
+        "r_score",
+        "segment_key",
+        "recent_spend_share",
+        "churn_threshold_days",
+    } <= set(config.LEAKY_COLUMNS)
+
+
+def test_smote_is_a_step_inside_the_imblearn_pipeline():
+    pipeline = train.build_pipeline("smote")
+    assert isinstance(pipeline, Pipeline)
+    names = [name for name, _ in pipeline.steps]
+    assert names.index("scale") < names.index("smote") < names.index("model")
+
+
+def test_resampling_touches_only_training_folds(make_features):
+    frame = make_features(rows=300)
+    X, y = (
+        data.feature_matrix(frame, config.PIPELINE_FEATURES),
+        data.label_vector(frame),
+    )
+
+    def recording_pipeline() -> Pipeline:
+        pipeline = train.build_pipeline("smote")
+        pipeline.steps[2] = ("smote", RecordingSMOTE(random_state=config.RANDOM_STATE))
+        return pipeline
+
+    RecordingSMOTE.seen_rows = []
+    cv = evaluate.cross_validate(X, y, recording_pipeline, folds=5, needs_smote=True)
+    # One resampling per fold, each of exactly the training rows (4/5 of the data), never a test row.
+    assert RecordingSMOTE.seen_rows == [len(y) - len(y) // 5] * 5
+    # Every customer is scored exactly once, by a model that did not train on it, and no synthetic
+    # row is ever scored.
+    assert cv.oof_proba.shape == (len(y),) and not np.isnan(cv.oof_proba).any()
+
+
+def test_fitted_pipeline_does_not_resample_at_predict_time(make_features):
+    frame = make_features(rows=200)
+    X, y = (
+        data.feature_matrix(frame, config.PIPELINE_FEATURES),
+        data.label_vector(frame),
+    )
+    pipeline = train.fit_final_pipeline(X, y)
+    assert pipeline.predict_proba(X.iloc[:37]).shape == (37, 2)
+
+
+def test_null_gaps_are_imputed_inside_the_pipeline(make_features):
+    frame = make_features(rows=200)
+    assert frame["mean_purchase_gap_days"].isna().any()
+    X, y = (
+        data.feature_matrix(frame, config.PIPELINE_FEATURES),
+        data.label_vector(frame),
+    )
+    proba = train.fit_final_pipeline(X, y).predict_proba(X)[:, 1]
+    assert np.isfinite(proba).all()
+
+
+def test_target_recall_rule_picks_the_highest_threshold_reaching_the_target():
+    y = np.array([1, 1, 0, 1, 0, 0, 1, 0])
+    proba = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    assert evaluate.threshold_for_target_recall(y, proba, 0.75) == 0.6
+    assert evaluate.threshold_for_target_recall(y, proba, 1.0) == 0.3
+
+
+def test_expected_profit_rule_stops_where_contacts_cost_more_than_they_save():
+    y = np.array([1, 1, 0, 0, 1, 0])
+    proba = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
+    threshold, profit = evaluate.threshold_for_expected_profit(
+        y, proba, profit_per_saved=10, contact_cost=4
+    )
+    # Flag 0.9, 0.8: +12. Adding 0.7, 0.6, 0.5 gives 30 - 20 = +10, so stop at 0.8.
+    assert (threshold, profit) == (0.8, 12.0)
+
+
+def test_top_drivers_keep_sign_and_order_by_magnitude():
+    class FakeExplanation:
+        values = np.array([[0.1, -0.5, 0.3, 0.0], [2.0, 0.0, -1.0, 0.5]])
+        feature_names = ("a", "b", "c", "d")
+
+    drivers = explain.top_drivers(FakeExplanation(), k=3)
+    assert list(drivers.iloc[0][["driver_1", "driver_2", "driver_3"]]) == [
+        "b",
+        "c",
+        "a",
+    ]
+    assert drivers.iloc[0]["driver_1_shap"] == -0.5
+    assert list(drivers.iloc[1][["driver_1", "driver_2", "driver_3"]]) == [
+        "a",
+        "c",
+        "d",
+    ]
+
+
+def test_fingerprint_changes_with_the_data(make_features):
+    frame = make_features(rows=50)
+    changed = frame.copy()
+    changed.loc[0, "monetary"] += 1.0
+    assert data.data_fingerprint(frame) == data.data_fingerprint(
+        frame.sample(frac=1, random_state=1)
+    )
+    assert data.data_fingerprint(frame) != data.data_fingerprint(changed)
+    assert isinstance(frame, pd.DataFrame)
