@@ -3,13 +3,13 @@ exports are often renamed (`data.txt`, `export (1).csv`)."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from pipeline.ingest.errors import InputDataError
 
 
-class FileFormat(str, Enum):
+class FileFormat(StrEnum):
     PARQUET = "parquet"
     XLSX = "xlsx"
     CSV = "csv"

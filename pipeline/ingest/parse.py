@@ -43,8 +43,8 @@ def _timestamp(column: str, formats: list[str]) -> str:
 
 def _rules(date_formats: list[str]) -> list[ColumnRule]:
     return [
-        ColumnRule("InvoiceNo", 'nullif(trim("InvoiceNo"), \'\')', True, "an invoice number"),
-        ColumnRule("StockCode", 'nullif(trim("StockCode"), \'\')', True, "a stock code"),
+        ColumnRule("InvoiceNo", "nullif(trim(\"InvoiceNo\"), '')", True, "an invoice number"),
+        ColumnRule("StockCode", "nullif(trim(\"StockCode\"), '')", True, "a stock code"),
         ColumnRule("Quantity", _whole_number("Quantity"), True, "a whole number"),
         ColumnRule("UnitPrice", _number("UnitPrice"), True, "a number"),
         ColumnRule(
@@ -62,8 +62,7 @@ def _first_failure(con: duckdb.DuckDBPyConnection, rule: ColumnRule) -> tuple[in
     failed = f"({rule.parsed}) is null"
     condition = failed if rule.required else f"{present} and {failed}"
     return con.execute(
-        f'select raw_line_number, "{rule.column}" from {RAW_INPUT} '
-        f"where {condition} order by raw_line_number limit 1"
+        f'select raw_line_number, "{rule.column}" from {RAW_INPUT} where {condition} order by raw_line_number limit 1'
     ).fetchone()
 
 

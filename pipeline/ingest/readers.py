@@ -45,9 +45,7 @@ def _require_columns(path: Path, found: list[str]) -> dict[str, str]:
 
 
 def _create_raw_input(con: duckdb.DuckDBPyConnection, source_sql: str, mapping: dict[str, str]) -> None:
-    selected = ",\n".join(
-        f'cast("{mapping[c]}" as varchar) as "{c}"' for c in CANONICAL_COLUMNS
-    )
+    selected = ",\n".join(f'cast("{mapping[c]}" as varchar) as "{c}"' for c in CANONICAL_COLUMNS)
     con.execute(
         f"create or replace temp table {RAW_INPUT} as "
         f"select row_number() over () as raw_line_number, {selected} from {source_sql}"
@@ -73,8 +71,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     # all_varchar: types are checked by our own validation, which names the bad line and value;
     # the sniffer would otherwise fail with a message about its own guesses.
     source = (
-        f"read_csv({_sql_string(str(path))}, header = true, all_varchar = true, "
-        f"encoding = {_sql_string(encoding)})"
+        f"read_csv({_sql_string(str(path))}, header = true, all_varchar = true, encoding = {_sql_string(encoding)})"
     )
     try:
         found = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]

@@ -1,0 +1,55 @@
+# Two commands for users: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA ?=
+VARS ?=
+REAL_DATA := ../shared/data/online_retail.parquet
+TEST_DIR := warehouse/test
+
+export DBT_PROFILES_DIR := $(CURDIR)
+
+.PHONY: run test lint bench docs clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Build the warehouse (sample data unless DATA=<file>), then train, explain and score the churn model.
+run: $(VENV)/.installed
+	$(PY) -m pipeline build $(if $(DATA),--data "$(DATA)") $(if $(VARS),--vars '$(VARS)')
+	$(PY) -m ml run
+
+## Lint, build and test on the sample and (when present) the real data, then run every pytest.
+test: $(VENV)/.installed lint
+	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
+	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_sample \
+		$(PY) -m pipeline build
+	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
+		$(PY) -m ml run
+	@if [ -f $(REAL_DATA) ]; then \
+		set -e; \
+		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_strict \
+			$(PY) -m pipeline build --data $(REAL_DATA); \
+		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_seed \
+			$(PY) -m pipeline build --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
+	else echo "real data not found at $(REAL_DATA): real-data builds and parity tests are skipped"; fi
+	LIFECYCLE_SAMPLE_WAREHOUSE=$(TEST_DIR)/sample.duckdb \
+	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb) \
+		$(PY) -m pytest tests
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check pipeline ml tests
+	$(VENV)/bin/sqlfluff lint models macros tests
+
+## Wall time and peak memory of builds on the real data and the sample at 1x, 10x, 100x.
+bench: $(VENV)/.installed
+	$(PY) -m pipeline bench
+
+docs: $(VENV)/.installed
+	$(VENV)/bin/dbt docs generate
+
+clean:
+	rm -rf target logs warehouse exports outputs data/sample

@@ -1,0 +1,61 @@
+"""`python -m pipeline build|sample|bench`: the warehouse side's one command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.build import BuildFailed
+from pipeline.ingest import InputDataError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="load a transaction file and build the warehouse")
+    build.add_argument("--data", type=Path, help="parquet, CSV or xlsx file (default: the bundled sample)")
+    build.add_argument("--vars", dest="dbt_vars", help="dbt vars as YAML, e.g. '{cleaning_policy: seed}'")
+    build.add_argument("--warehouse", type=Path, help="DuckDB file to build (default: $LIFECYCLE_WAREHOUSE_PATH)")
+
+    sample = commands.add_parser("sample", help="write the deterministic sample data as parquet")
+    sample.add_argument("--scale", type=float, default=1.0, help="1 = about 540,000 lines")
+    sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument("--out", type=Path, help="default: data/sample/…")
+
+    bench = commands.add_parser("bench", help="time and measure warehouse builds")
+    bench.add_argument("--scales", type=float, nargs="*", default=[1.0, 10.0, 100.0])
+    bench.add_argument("--skip-real", action="store_true", help="skip the real data even if present")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from pipeline.build import build_warehouse
+
+            build_warehouse(data=args.data, dbt_vars=args.dbt_vars, warehouse=args.warehouse)
+        elif args.command == "sample":
+            from pipeline import config
+            from pipeline.sample import write_sample
+
+            out = args.out or config.sample_path(args.scale, args.seed)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            print(write_sample(out, scale=args.scale, seed=args.seed))
+        elif args.command == "bench":
+            from pipeline.bench import run_benchmarks
+
+            run_benchmarks(args.scales, include_real=not args.skip_real)
+    except InputDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BuildFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

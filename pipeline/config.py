@@ -1,0 +1,33 @@
+"""Paths the pipeline reads and writes, in one place; each can be moved with an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _path_from_env(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file BI tools and the ml step read (profiles.yml reads the same variable)."""
+    return _path_from_env("LIFECYCLE_WAREHOUSE_PATH", REPO_ROOT / "warehouse" / "lifecycle.duckdb")
+
+
+def exports_dir() -> Path:
+    return _path_from_env("LIFECYCLE_EXPORTS_DIR", REPO_ROOT / "exports")
+
+
+def sample_dir() -> Path:
+    return _path_from_env("LIFECYCLE_SAMPLE_DIR", REPO_ROOT / "data" / "sample")
+
+
+def sample_path(scale: float = 1.0, seed: int = 42) -> Path:
+    return sample_dir() / f"online_retail_sample_scale{scale:g}_seed{seed}.parquet"
+
+
+REAL_DATA_PATH = REPO_ROOT.parent / "shared" / "data" / "online_retail.parquet"
