@@ -27,9 +27,7 @@ COMMANDS = {
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m ml", description="Churn model on marts.churn_features."
-    )
+    parser = argparse.ArgumentParser(prog="python -m ml", description="Churn model on marts.churn_features.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text)

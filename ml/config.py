@@ -43,10 +43,15 @@ LEAKY_COLUMNS: dict[str, str] = {
     "churn_threshold_days": "the cut-off of the label itself (a constant per snapshot)",
     "churn_status": "the label as text",
     "is_churned": "the label",
+    # The observation window is finite, so recency_days + tenure_days <= days since the data start
+    # (374 on the real data): every customer with tenure above ~219 days is active by construction
+    # (1,332 customers, 0 churned). The model then learns the window, not behaviour.
+    "tenure_days": "bounds recency through the finite window: recency <= window - tenure",
+    "mean_purchase_gap_days": "equals tenure_days / (purchase_days - 1), so it carries the same "
+    "bound once purchase_days is a feature",
 }
 
-# The richer set for the proper pipeline: every behavioural column of the mart except the leaky ones.
-# mean_purchase_gap_days is NULL for one-day buyers; it is imputed inside the pipeline.
+# The richer set for the proper pipeline: the mart's behavioural columns minus the leaky ones.
 PIPELINE_FEATURES: tuple[str, ...] = (
     "frequency",
     "monetary",
@@ -56,8 +61,6 @@ PIPELINE_FEATURES: tuple[str, ...] = (
     "purchase_interval_std",
     "unique_products",
     "purchase_days",
-    "tenure_days",
-    "mean_purchase_gap_days",
     "items_per_order",
     "return_rate",
     "is_domestic",

@@ -28,20 +28,14 @@ def load_churn_features(path: Path) -> pd.DataFrame:
             [schema, table],
         ).fetchall()
         if not present:
-            raise WarehouseNotReadyError(
-                f"table {config.FEATURES_TABLE} not found in {path}: {BUILD_HINT}"
-            )
-        missing = [
-            c for c in config.required_columns() if c not in {row[0] for row in present}
-        ]
+            raise WarehouseNotReadyError(f"table {config.FEATURES_TABLE} not found in {path}: {BUILD_HINT}")
+        missing = [c for c in config.required_columns() if c not in {row[0] for row in present}]
         if missing:
             raise MissingFeatureError(
                 f"{config.FEATURES_TABLE} lacks column(s) {', '.join(missing)} "
                 "needed by the ml step: rebuild the mart or fix ml/config.py"
             )
-        frame = con.execute(
-            f"select * from {config.FEATURES_TABLE} order by {config.ID_COLUMN}"
-        ).df()
+        frame = con.execute(f"select * from {config.FEATURES_TABLE} order by {config.ID_COLUMN}").df()
     return frame.reset_index(drop=True)
 
 
@@ -66,7 +60,5 @@ def label_vector(frame: pd.DataFrame) -> np.ndarray:
 
 def data_fingerprint(frame: pd.DataFrame) -> str:
     """sha256 of the mart rows as read, so a model and its metrics name the exact data they saw."""
-    canonical = frame.sort_values(config.ID_COLUMN).to_csv(
-        index=False, float_format="%.10g"
-    )
+    canonical = frame.sort_values(config.ID_COLUMN).to_csv(index=False, float_format="%.10g")
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -53,9 +53,7 @@ def classifier_report(y_true: np.ndarray, fitted: FittedModel) -> dict:
     }
 
 
-def threshold_metrics(
-    y_true: np.ndarray, proba: np.ndarray, threshold: float
-) -> dict[str, float]:
+def threshold_metrics(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, float]:
     """Precision, recall and F1 when customers with probability ≥ threshold are flagged."""
     y_pred = (proba >= threshold).astype(int)
     return {
@@ -66,9 +64,7 @@ def threshold_metrics(
     }
 
 
-def threshold_for_target_recall(
-    y_true: np.ndarray, proba: np.ndarray, target: float
-) -> float:
+def threshold_for_target_recall(y_true: np.ndarray, proba: np.ndarray, target: float) -> float:
     """The highest threshold whose recall still reaches `target`: fewest contacts for that recall."""
     _, recall, thresholds = precision_recall_curve(y_true, proba)
     # recall[i] belongs to thresholds[i]; the last recall value (0) has no threshold.
@@ -111,9 +107,7 @@ def cross_validate(
     Fold metrics at 0.5 show what the variant does by default; ranking metrics need no threshold.
     """
     check_two_classes(y)
-    splitter = StratifiedKFold(
-        n_splits=folds, shuffle=True, random_state=config.RANDOM_STATE
-    )
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.RANDOM_STATE)
     oof = np.full(len(y), np.nan)
     rows = []
     for fold, (train_idx, test_idx) in enumerate(splitter.split(X, y)):
@@ -129,24 +123,16 @@ def cross_validate(
                 "roc_auc": roc_auc_score(y_test, proba),
                 "pr_auc": average_precision_score(y_test, proba),
                 "brier": brier_score_loss(y_test, proba),
-                **{
-                    k: v
-                    for k, v in threshold_metrics(y_test, proba, 0.5).items()
-                    if k != "flagged_share"
-                },
+                **{k: v for k, v in threshold_metrics(y_test, proba, 0.5).items() if k != "flagged_share"},
             }
         )
     return CrossValidation(pd.DataFrame(rows), oof)
 
 
-def cross_validate_variants(
-    X: pd.DataFrame, y: np.ndarray
-) -> dict[str, CrossValidation]:
+def cross_validate_variants(X: pd.DataFrame, y: np.ndarray) -> dict[str, CrossValidation]:
     """Same model, same folds: no rebalancing vs class weights vs SMOTE."""
     return {
-        variant: cross_validate(
-            X, y, lambda v=variant: build_pipeline(v), needs_smote=variant == "smote"
-        )
+        variant: cross_validate(X, y, lambda v=variant: build_pipeline(v), needs_smote=variant == "smote")
         for variant in config.VARIANTS
     }
 

@@ -21,16 +21,12 @@ def model_inputs(pipeline: Pipeline, X: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(np.asarray(values), columns=X.columns, index=X.index)
 
 
-def background_sample(
-    X: pd.DataFrame, size: int = config.SHAP_BACKGROUND_SIZE
-) -> pd.DataFrame:
+def background_sample(X: pd.DataFrame, size: int = config.SHAP_BACKGROUND_SIZE) -> pd.DataFrame:
     """A fixed random sample of training rows: the 'average customer' SHAP values are measured from."""
     return X.sample(n=min(size, len(X)), random_state=config.RANDOM_STATE)
 
 
-def linear_shap(
-    model: LogisticRegression, background: pd.DataFrame, X: pd.DataFrame
-) -> shap.Explanation:
+def linear_shap(model: LogisticRegression, background: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
     """SHAP values in log-odds units, one row per row of X."""
     explainer = shap.LinearExplainer(model, background)
     explanation = explainer(X)
@@ -38,9 +34,7 @@ def linear_shap(
     return explanation
 
 
-def pipeline_shap(
-    pipeline: Pipeline, X_train: pd.DataFrame, X: pd.DataFrame
-) -> shap.Explanation:
+def pipeline_shap(pipeline: Pipeline, X_train: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
     """SHAP for the pipeline's logistic regression on the scaled features it actually uses."""
     background = model_inputs(pipeline, background_sample(X_train))
     return linear_shap(pipeline.steps[-1][1], background, model_inputs(pipeline, X))
@@ -49,15 +43,11 @@ def pipeline_shap(
 def mean_abs_importance(explanation: shap.Explanation) -> dict[str, float]:
     """Mean |SHAP| per feature, strongest first: the global ranking."""
     importance = np.abs(explanation.values).mean(axis=0)
-    ranked = sorted(
-        zip(explanation.feature_names, importance), key=lambda item: -item[1]
-    )
+    ranked = sorted(zip(explanation.feature_names, importance), key=lambda item: -item[1])
     return {name: float(value) for name, value in ranked}
 
 
-def top_drivers(
-    explanation: shap.Explanation, k: int = config.TOP_DRIVERS
-) -> pd.DataFrame:
+def top_drivers(explanation: shap.Explanation, k: int = config.TOP_DRIVERS) -> pd.DataFrame:
     """Per customer, the k features with the largest |SHAP| and their signed contributions.
 
     Positive contributions push towards churn. Ties break by feature order (stable sort).

@@ -52,9 +52,7 @@ def roc_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
     return _save(fig, path)
 
 
-def pr_curves(
-    y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chosen: str, path: Path
-) -> Path:
+def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chosen: str, path: Path) -> Path:
     """Out-of-fold precision-recall per variant, with the chosen operating point marked."""
     fig, ax = plt.subplots(figsize=(5.5, 5))
     for name, proba in oof.items():
@@ -80,9 +78,7 @@ def calibration_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) ->
     """Reliability diagram: rebalanced variants over-predict churn, which the diagonal exposes."""
     fig, ax = plt.subplots(figsize=(5.5, 5))
     for name, proba in oof.items():
-        observed, predicted = calibration_curve(
-            y, proba, n_bins=10, strategy="quantile"
-        )
+        observed, predicted = calibration_curve(y, proba, n_bins=10, strategy="quantile")
         ax.plot(predicted, observed, marker="o", label=name)
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
     ax.set(
@@ -110,8 +106,6 @@ def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path
 def shap_bar(explanation: shap.Explanation, path: Path, title: str) -> Path:
     """Mean |SHAP| per feature: the global importance ranking."""
     fig, ax = plt.subplots(figsize=(8, 5.5))
-    shap.plots.bar(
-        explanation, max_display=len(explanation.feature_names), ax=ax, show=False
-    )
+    shap.plots.bar(explanation, max_display=len(explanation.feature_names), ax=ax, show=False)
     ax.set_title(title)
     return _save(fig, path)

@@ -30,15 +30,12 @@ def check_two_classes(y: np.ndarray) -> None:
         )
 
 
-def check_smote_feasible(
-    y_train: np.ndarray, part: str, k_neighbors: int = config.SMOTE_K_NEIGHBORS
-) -> None:
+def check_smote_feasible(y_train: np.ndarray, part: str, k_neighbors: int = config.SMOTE_K_NEIGHBORS) -> None:
     """SMOTE interpolates between a minority row and its k neighbours, so it needs > k of them."""
     minority = int(min(np.sum(y_train == 1), np.sum(y_train == 0)))
     if minority <= k_neighbors:
         raise TooFewMinorityError(
-            f"too few churned customers for SMOTE: {minority} in the {part} "
-            f"(need more than k_neighbors={k_neighbors})"
+            f"too few churned customers for SMOTE: {minority} in the {part} (need more than k_neighbors={k_neighbors})"
         )
 
 
@@ -65,9 +62,7 @@ class SeedProtocolResult:
     smote_train_rows: int
 
 
-def _fit_logistic_recording_warnings(
-    X: pd.DataFrame, y: np.ndarray
-) -> tuple[LogisticRegression, list[str]]:
+def _fit_logistic_recording_warnings(X: pd.DataFrame, y: np.ndarray) -> tuple[LogisticRegression, list[str]]:
     """Default LogisticRegression, as the seed; lbfgs may not converge on unscaled features.
 
     That warning is part of reproducing the seed, so it is kept and reported, not silenced.
@@ -75,11 +70,7 @@ def _fit_logistic_recording_warnings(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         model = LogisticRegression().fit(X, y)
-    messages = [
-        str(w.message).splitlines()[0]
-        for w in caught
-        if issubclass(w.category, ConvergenceWarning)
-    ]
+    messages = [str(w.message).splitlines()[0] for w in caught if issubclass(w.category, ConvergenceWarning)]
     return model, messages
 
 
@@ -97,15 +88,13 @@ def fit_seed_protocol(X: pd.DataFrame, y: np.ndarray) -> SeedProtocolResult:
     check_smote_feasible(y_train, "seed-protocol training part")
 
     baseline, baseline_warnings = _fit_logistic_recording_warnings(X_train, y_train)
-    X_res, y_res = SMOTE(
-        random_state=config.RANDOM_STATE, k_neighbors=config.SMOTE_K_NEIGHBORS
-    ).fit_resample(X_train, y_train)
+    X_res, y_res = SMOTE(random_state=config.RANDOM_STATE, k_neighbors=config.SMOTE_K_NEIGHBORS).fit_resample(
+        X_train, y_train
+    )
     smote, smote_warnings = _fit_logistic_recording_warnings(X_res, y_res)
 
     def evaluated(model: LogisticRegression, caught: list[str]) -> FittedModel:
-        return FittedModel(
-            model, model.predict(X_test), model.predict_proba(X_test)[:, 1], caught
-        )
+        return FittedModel(model, model.predict(X_test), model.predict_proba(X_test)[:, 1], caught)
 
     return SeedProtocolResult(
         X_train=X_train,
@@ -124,6 +113,8 @@ def build_pipeline(variant: str) -> Pipeline:
     Scaling comes before SMOTE because SMOTE's neighbours are found by Euclidean distance.
     imblearn skips samplers at predict time, so test rows are never resampled.
     """
+    # No current feature is NULL-able (mean_purchase_gap_days is excluded as leaky); the imputer
+    # stays so a NULL-able mart column can be added without touching the pipeline.
     steps: list[tuple[str, object]] = [
         ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
         ("scale", StandardScaler()),
@@ -142,9 +133,7 @@ def build_pipeline(variant: str) -> Pipeline:
     elif variant == "class_weight":
         class_weight = "balanced"
     elif variant != "unweighted":
-        raise ValueError(
-            f"unknown pipeline variant {variant!r}; expected one of {config.VARIANTS}"
-        )
+        raise ValueError(f"unknown pipeline variant {variant!r}; expected one of {config.VARIANTS}")
     steps.append(
         (
             "model",
@@ -158,9 +147,7 @@ def build_pipeline(variant: str) -> Pipeline:
     return Pipeline(steps)
 
 
-def fit_final_pipeline(
-    X: pd.DataFrame, y: np.ndarray, variant: str = config.FINAL_VARIANT
-) -> Pipeline:
+def fit_final_pipeline(X: pd.DataFrame, y: np.ndarray, variant: str = config.FINAL_VARIANT) -> Pipeline:
     """The model that scores every customer: the chosen variant fitted on all labelled rows."""
     check_two_classes(y)
     if variant == "smote":

@@ -47,9 +47,7 @@ def load_inputs() -> Inputs:
         y=y,
         fingerprint=data.data_fingerprint(frame),
     )
-    log(
-        f"{len(frame)} customers, {int(y.sum())} churned ({y.mean():.1%}), data sha256 {inputs.fingerprint[:12]}"
-    )
+    log(f"{len(frame)} customers, {int(y.sum())} churned ({y.mean():.1%}), data sha256 {inputs.fingerprint[:12]}")
     return inputs
 
 
@@ -96,9 +94,7 @@ def model_version(fingerprint: str) -> str:
 # --- seed protocol -------------------------------------------------------------------------------
 
 
-def seed_protocol(
-    inputs: Inputs, out_dir: Path
-) -> tuple[dict, train.SeedProtocolResult]:
+def seed_protocol(inputs: Inputs, out_dir: Path) -> tuple[dict, train.SeedProtocolResult]:
     log("seed protocol: 70/30 split, default LogisticRegression on 5 unscaled features")
     result = train.fit_seed_protocol(inputs.X_seed, inputs.y)
     section = {
@@ -114,13 +110,9 @@ def seed_protocol(
     }
     for name in ("baseline", "smote"):
         report = section[name]
-        log(
-            f"  {name}: precision {report['precision']:.3f} recall {report['recall']:.3f} f1 {report['f1']:.3f}"
-        )
+        log(f"  {name}: precision {report['precision']:.3f} recall {report['recall']:.3f} f1 {report['f1']:.3f}")
         for message in report["convergence_warnings"]:
-            log(
-                f"  {name}: ConvergenceWarning kept as in the seed (unscaled features): {message}"
-            )
+            log(f"  {name}: ConvergenceWarning kept as in the seed (unscaled features): {message}")
     plots.confusion_matrices(
         {
             "Seed baseline (no resampling)": section["baseline"]["confusion_matrix"],
@@ -133,9 +125,7 @@ def seed_protocol(
 
 def seed_shap_section(result: train.SeedProtocolResult, out_dir: Path) -> dict:
     """SHAP for the seed's SMOTE model on its raw features, to check the seed's driver claim."""
-    log(
-        "SHAP for the seed SMOTE model (unscaled features, background from its training part)"
-    )
+    log("SHAP for the seed SMOTE model (unscaled features, background from its training part)")
     background = explain.background_sample(result.X_train)
     explanation = explain.linear_shap(result.smote.model, background, result.X_test)
     plots.shap_beeswarm(
@@ -152,9 +142,7 @@ def seed_shap_section(result: train.SeedProtocolResult, out_dir: Path) -> dict:
 
 
 def cross_validation(inputs: Inputs) -> tuple[dict, dict, dict[str, np.ndarray]]:
-    log(
-        f"cross-validating {', '.join(config.VARIANTS)} ({config.CV_FOLDS} stratified folds)"
-    )
+    log(f"cross-validating {', '.join(config.VARIANTS)} ({config.CV_FOLDS} stratified folds)")
     results = evaluate.cross_validate_variants(inputs.X_pipeline, inputs.y)
     pipeline_section = {}
     for variant, cv in results.items():
@@ -189,9 +177,7 @@ def cv_settings() -> dict:
     }
 
 
-def pipeline_plots(
-    inputs: Inputs, oof: dict[str, np.ndarray], threshold: dict, out_dir: Path
-) -> None:
+def pipeline_plots(inputs: Inputs, oof: dict[str, np.ndarray], threshold: dict, out_dir: Path) -> None:
     plots.roc_curves(inputs.y, oof, out_dir / "roc_curve.png")
     plots.pr_curves(
         inputs.y,
@@ -204,9 +190,7 @@ def pipeline_plots(
 
 
 def train_final(inputs: Inputs, threshold: dict, out_dir: Path) -> Pipeline:
-    log(
-        f"fitting final pipeline ({config.FINAL_VARIANT}) on all {len(inputs.y)} customers"
-    )
+    log(f"fitting final pipeline ({config.FINAL_VARIANT}) on all {len(inputs.y)} customers")
     pipeline = train.fit_final_pipeline(inputs.X_pipeline, inputs.y)
     joblib.dump(pipeline, out_dir / config.MODEL_FILE)
     metadata = {
@@ -220,12 +204,8 @@ def train_final(inputs: Inputs, threshold: dict, out_dir: Path) -> Pipeline:
         "library_versions": library_versions(),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    (out_dir / config.MODEL_METADATA_FILE).write_text(
-        json.dumps(metadata, indent=2) + "\n"
-    )
-    log(
-        f"saved {config.MODEL_FILE} and {config.MODEL_METADATA_FILE} ({metadata['model_version']})"
-    )
+    (out_dir / config.MODEL_METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
+    log(f"saved {config.MODEL_FILE} and {config.MODEL_METADATA_FILE} ({metadata['model_version']})")
     return pipeline
 
 
@@ -235,32 +215,22 @@ def load_model(out_dir: Path, inputs: Inputs) -> tuple[Pipeline, dict]:
         out_dir / config.MODEL_METADATA_FILE,
     )
     if not (model_path.is_file() and meta_path.is_file()):
-        raise ModelNotTrainedError(
-            f"no trained model in {out_dir}: run `python -m ml train` first"
-        )
+        raise ModelNotTrainedError(f"no trained model in {out_dir}: run `python -m ml train` first")
     metadata = json.loads(meta_path.read_text())
     if metadata["data"]["fingerprint_sha256"] != inputs.fingerprint:
-        log(
-            "note: the mart changed since the model was trained; scoring it with the saved model"
-        )
+        log("note: the mart changed since the model was trained; scoring it with the saved model")
     return joblib.load(model_path), metadata
 
 
-def pipeline_shap(
-    inputs: Inputs, pipeline: Pipeline, out_dir: Path
-) -> tuple[dict, pd.DataFrame]:
-    log(
-        f"SHAP for the final pipeline ({len(inputs.y)} customers, background {config.SHAP_BACKGROUND_SIZE})"
-    )
+def pipeline_shap(inputs: Inputs, pipeline: Pipeline, out_dir: Path) -> tuple[dict, pd.DataFrame]:
+    log(f"SHAP for the final pipeline ({len(inputs.y)} customers, background {config.SHAP_BACKGROUND_SIZE})")
     explanation = explain.pipeline_shap(pipeline, inputs.X_pipeline, inputs.X_pipeline)
     plots.shap_beeswarm(
         explanation,
         out_dir / "shap_summary_plot.png",
         "Churn pipeline: SHAP (scaled features)",
     )
-    plots.shap_bar(
-        explanation, out_dir / "shap_importance_bar.png", "Churn pipeline: mean |SHAP|"
-    )
+    plots.shap_bar(explanation, out_dir / "shap_importance_bar.png", "Churn pipeline: mean |SHAP|")
     importance = explain.mean_abs_importance(explanation)
     log(f"  pipeline drivers by mean |SHAP|: {', '.join(list(importance)[:5])}, ...")
     return {
@@ -269,9 +239,7 @@ def pipeline_shap(
     }, explain.top_drivers(explanation)
 
 
-def write_back(
-    inputs: Inputs, pipeline: Pipeline, metadata: dict, drivers: pd.DataFrame
-) -> int:
+def write_back(inputs: Inputs, pipeline: Pipeline, metadata: dict, drivers: pd.DataFrame) -> int:
     proba = pipeline.predict_proba(inputs.X_pipeline)[:, 1]
     scores = score.build_scores(
         inputs.frame[config.ID_COLUMN],
@@ -282,9 +250,7 @@ def write_back(
         datetime.now(UTC),
     )
     rows = score.write_scores(config.warehouse_path(), scores)
-    log(
-        f"wrote {rows} rows to {config.SCORES_TABLE} ({int(scores['predicted_churn'].sum())} flagged)"
-    )
+    log(f"wrote {rows} rows to {config.SCORES_TABLE} ({int(scores['predicted_churn'].sum())} flagged)")
     return rows
 
 

@@ -23,7 +23,7 @@ def write(tmp_path: Path, text: str, name: str = "bad.csv") -> Path:
 
 def test_missing_file_is_named(tmp_path: Path, load) -> None:
     path = tmp_path / "nowhere.csv"
-    with pytest.raises(InputDataError, match="nowhere.csv: file not found"):
+    with pytest.raises(InputDataError, match=r"nowhere\.csv: file not found"):
         load(path)
 
 

@@ -54,17 +54,13 @@ def _quartile_score(values: np.ndarray) -> np.ndarray:
     return pd.qcut(ranks, 4, labels=[1, 2, 3, 4]).astype(int).to_numpy()
 
 
-def churn_features(
-    rows: int = 400, seed: int = 7, churned: int | None = None
-) -> pd.DataFrame:
+def churn_features(rows: int = 400, seed: int = 7, churned: int | None = None) -> pd.DataFrame:
     """Random customers; `churned` forces that many churners (the most at-risk ones) if given."""
     rng = np.random.default_rng(seed)
     frequency = 1 + rng.poisson(3, rows)
     purchase_days = np.minimum(frequency, 1 + rng.poisson(2, rows))
     tenure_days = np.where(purchase_days > 1, rng.integers(10, 360, rows), 0)
-    gaps = np.where(
-        purchase_days > 1, tenure_days / np.maximum(purchase_days - 1, 1), np.nan
-    )
+    gaps = np.where(purchase_days > 1, tenure_days / np.maximum(purchase_days - 1, 1), np.nan)
     average_order_value = rng.lognormal(5.5, 0.6, rows)
     monetary = average_order_value * frequency
     unique_products = 1 + rng.poisson(8 * np.sqrt(frequency))
@@ -85,9 +81,7 @@ def churn_features(
         is_churned = np.zeros(rows, dtype=bool)
         is_churned[np.argsort(-risk)[:churned]] = True
 
-    recency_days = np.where(
-        is_churned, rng.integers(156, 374, rows), rng.integers(1, 156, rows)
-    )
+    recency_days = np.where(is_churned, rng.integers(156, 374, rows), rng.integers(1, 156, rows))
     r_score = 5 - _quartile_score(recency_days)
     return pd.DataFrame(
         {
@@ -107,9 +101,7 @@ def churn_features(
             "mean_purchase_gap_days": gaps,
             "items_per_order": rng.gamma(3.0, 40.0, rows),
             "return_rate": rng.beta(0.5, 12.0, rows),
-            "recent_spend_share": np.where(
-                recency_days <= 90, rng.uniform(0.05, 1, rows), 0.0
-            ),
+            "recent_spend_share": np.where(recency_days <= 90, rng.uniform(0.05, 1, rows), 0.0),
             "is_domestic": rng.random(rows) < 0.9,
             "churn_threshold_days": THRESHOLD_DAYS,
             "is_churned": is_churned,
@@ -124,13 +116,8 @@ def write_warehouse(path: Path, features: pd.DataFrame) -> Path:
         con.execute("create schema if not exists marts")
         con.register("features", features)
         # Only the columns given, so a test can build a mart that breaks the contract.
-        casts = ", ".join(
-            f"{column}::{CONTRACT_TYPES[column]} as {column}"
-            for column in features.columns
-        )
-        con.execute(
-            f"create or replace table marts.churn_features as select {casts} from features"
-        )
+        casts = ", ".join(f"{column}::{CONTRACT_TYPES[column]} as {column}" for column in features.columns)
+        con.execute(f"create or replace table marts.churn_features as select {casts} from features")
     return path
 
 
@@ -150,9 +137,7 @@ def run_cli(warehouse: Path, output_dir: Path, command: str = "run") -> int:
 
 def read_scores(warehouse: Path) -> pd.DataFrame:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(
-            f"select * from {config.SCORES_TABLE} order by customer_id"
-        ).df()
+        return con.execute(f"select * from {config.SCORES_TABLE} order by customer_id").df()
 
 
 @pytest.fixture(scope="session")
@@ -170,9 +155,7 @@ def two_runs(
     for name in ("first", "second"):
         out = tmp_path_factory.mktemp(f"ml_{name}")
         code = run_cli(synthetic_warehouse, out)
-        metrics = (
-            json.loads((out / config.METRICS_FILE).read_text()) if code == 0 else {}
-        )
+        metrics = json.loads((out / config.METRICS_FILE).read_text()) if code == 0 else {}
         results.append(RunResult(code, out, metrics, read_scores(synthetic_warehouse)))
     yield results[0], results[1]
 

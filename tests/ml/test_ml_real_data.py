@@ -18,9 +18,7 @@ REAL_WAREHOUSE = os.environ.get("LIFECYCLE_REAL_WAREHOUSE")
 @pytest.mark.skipif(not REAL_WAREHOUSE, reason="LIFECYCLE_REAL_WAREHOUSE not set")
 def test_seed_protocol_reproduces_recall_24_to_72_percent():
     frame = data.load_churn_features(Path(REAL_WAREHOUSE))
-    result = train.fit_seed_protocol(
-        data.feature_matrix(frame, config.SEED_FEATURES), data.label_vector(frame)
-    )
+    result = train.fit_seed_protocol(data.feature_matrix(frame, config.SEED_FEATURES), data.label_vector(frame))
     baseline = evaluate.classifier_report(result.y_test, result.baseline)
     smote = evaluate.classifier_report(result.y_test, result.smote)
     assert 0.15 <= baseline["recall"] <= 0.35

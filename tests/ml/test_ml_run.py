@@ -35,15 +35,11 @@ def test_metrics_have_the_documented_keys(two_runs):
     for model in ("baseline", "smote"):
         report = metrics["seed_protocol"][model]
         assert 0.0 <= report["recall"] <= 1.0
-        assert {"precision", "f1", "confusion_matrix", "classification_report"} <= set(
-            report
-        )
+        assert {"precision", "f1", "confusion_matrix", "classification_report"} <= set(report)
     for variant in config.VARIANTS:
         summary = metrics["pipeline"][variant]
         for metric in ("roc_auc", "pr_auc", "precision", "recall", "f1", "brier"):
-            assert np.isfinite(summary[metric]) and np.isfinite(
-                summary[f"{metric}_std"]
-            )
+            assert np.isfinite(summary[metric]) and np.isfinite(summary[f"{metric}_std"])
     assert metrics["threshold"]["rule"] == config.THRESHOLD_RULE
     assert 0.0 < metrics["threshold"]["value"] < 1.0
     assert len(metrics["data"]["fingerprint_sha256"]) == 64
@@ -56,24 +52,13 @@ def test_the_model_learns_the_synthetic_signal(two_runs):
 def test_two_runs_give_identical_metrics_and_probabilities(two_runs):
     first, second = two_runs
     assert first.metrics == second.metrics
-    pd.testing.assert_series_equal(
-        first.scores["churn_probability"], second.scores["churn_probability"]
-    )
-    pd.testing.assert_frame_equal(
-        first.scores.filter(like="driver_"), second.scores.filter(like="driver_")
-    )
+    pd.testing.assert_series_equal(first.scores["churn_probability"], second.scores["churn_probability"])
+    pd.testing.assert_frame_equal(first.scores.filter(like="driver_"), second.scores.filter(like="driver_"))
 
 
-def test_scores_join_the_mart_one_to_one_with_probabilities_in_unit_interval(
-    two_runs, synthetic_warehouse
-):
+def test_scores_join_the_mart_one_to_one_with_probabilities_in_unit_interval(two_runs, synthetic_warehouse):
     with duckdb.connect(str(synthetic_warehouse), read_only=True) as con:
-        mart_ids = {
-            row[0]
-            for row in con.execute(
-                "select customer_id from marts.churn_features"
-            ).fetchall()
-        }
+        mart_ids = {row[0] for row in con.execute("select customer_id from marts.churn_features").fetchall()}
         (joined,) = con.execute(
             "select count(*) from marts.churn_features f join ml.churn_scores s using (customer_id)"
         ).fetchone()
@@ -94,34 +79,24 @@ def test_scores_join_the_mart_one_to_one_with_probabilities_in_unit_interval(
 
 def test_predicted_churn_follows_the_chosen_threshold(two_runs):
     scores, threshold = two_runs[1].scores, two_runs[1].metrics["threshold"]["value"]
-    assert (
-        scores["predicted_churn"] == (scores["churn_probability"] >= threshold)
-    ).all()
+    assert (scores["predicted_churn"] == (scores["churn_probability"] >= threshold)).all()
 
 
 def test_top_drivers_are_ordered_by_absolute_contribution(two_runs):
     scores = two_runs[1].scores
-    magnitudes = (
-        scores[["driver_1_shap", "driver_2_shap", "driver_3_shap"]].abs().to_numpy()
-    )
+    magnitudes = scores[["driver_1_shap", "driver_2_shap", "driver_3_shap"]].abs().to_numpy()
     assert (np.diff(magnitudes, axis=1) <= 1e-12).all()
     assert set(scores["driver_1"]) <= set(config.PIPELINE_FEATURES)
 
 
-def test_rerun_replaces_the_scores_table_without_duplicates(
-    two_runs, synthetic_warehouse, scores_of
-):
+def test_rerun_replaces_the_scores_table_without_duplicates(two_runs, synthetic_warehouse, scores_of):
     scores = scores_of(synthetic_warehouse)
     assert len(scores) == scores["customer_id"].nunique() == len(two_runs[0].scores)
 
 
-def test_score_subcommand_rewrites_the_table_from_the_saved_model(
-    two_runs, synthetic_warehouse, ml_cli, scores_of
-):
+def test_score_subcommand_rewrites_the_table_from_the_saved_model(two_runs, synthetic_warehouse, ml_cli, scores_of):
     first, _ = two_runs
     assert ml_cli(synthetic_warehouse, first.output_dir, "score") == 0
     rescored = scores_of(synthetic_warehouse)
     assert len(rescored) == len(first.scores)
-    np.testing.assert_allclose(
-        rescored["churn_probability"], first.scores["churn_probability"]
-    )
+    np.testing.assert_allclose(rescored["churn_probability"], first.scores["churn_probability"])
