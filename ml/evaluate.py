@@ -75,7 +75,7 @@ def threshold_for_target_recall(y_true: np.ndarray, proba: np.ndarray, target: f
 def threshold_for_expected_profit(
     y_true: np.ndarray, proba: np.ndarray, profit_per_saved: float, contact_cost: float
 ) -> tuple[float, float]:
-    """Threshold maximising profit_per_saved·TP − contact_cost·(TP+FP); returns (threshold, profit)."""
+    """Threshold maximising profit_per_saved * TP - contact_cost * (TP + FP); returns (threshold, profit)."""
     order = np.argsort(-proba, kind="stable")
     sorted_proba, sorted_true = proba[order], y_true[order]
     profit = np.cumsum(sorted_true * profit_per_saved - contact_cost)

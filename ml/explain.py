@@ -43,7 +43,7 @@ def pipeline_shap(pipeline: Pipeline, X_train: pd.DataFrame, X: pd.DataFrame) ->
 def mean_abs_importance(explanation: shap.Explanation) -> dict[str, float]:
     """Mean |SHAP| per feature, strongest first: the global ranking."""
     importance = np.abs(explanation.values).mean(axis=0)
-    ranked = sorted(zip(explanation.feature_names, importance), key=lambda item: -item[1])
+    ranked = sorted(zip(explanation.feature_names, importance, strict=True), key=lambda item: -item[1])
     return {name: float(value) for name, value in ranked}
 
 

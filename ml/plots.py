@@ -28,7 +28,7 @@ def _save(fig: plt.Figure, path: Path) -> Path:
 def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path:
     """The seed's confusion_matrix.png, one panel per model so the SMOTE effect is visible."""
     fig, axes = plt.subplots(1, len(matrices), figsize=(5 * len(matrices), 4.2))
-    for ax, (title, matrix) in zip(np.atleast_1d(axes), matrices.items()):
+    for ax, (title, matrix) in zip(np.atleast_1d(axes), matrices.items(), strict=True):
         ConfusionMatrixDisplay(np.asarray(matrix), display_labels=CLASS_NAMES).plot(
             ax=ax, cmap="Blues", colorbar=False, values_format="d"
         )

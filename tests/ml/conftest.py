@@ -92,7 +92,7 @@ def churn_features(rows: int = 400, seed: int = 7, churned: int | None = None) -
             "r_score": r_score,
             "f_score": f_score,
             "m_score": m_score,
-            "segment_key": [f"{r}{f}{m}" for r, f, m in zip(r_score, f_score, m_score)],
+            "segment_key": [f"{r}{f}{m}" for r, f, m in zip(r_score, f_score, m_score, strict=True)],
             "average_order_value": average_order_value,
             "purchase_interval_std": interval_std,
             "unique_products": unique_products,
