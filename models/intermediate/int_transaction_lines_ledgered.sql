@@ -28,12 +28,12 @@ policy_reasons as (
 line_flags as (
 
     {% for reason in exclusion_reasons %}
-    select
-        transaction_line_id,
-        '{{ reason }}' as exclusion_reason
-    from lines
-    where is_{{ reason }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            transaction_line_id,
+            '{{ reason }}' as exclusion_reason
+        from lines
+        where is_{{ reason }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

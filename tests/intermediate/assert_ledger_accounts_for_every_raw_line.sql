@@ -15,7 +15,7 @@ counts as (
             select count(*) from {{ ref('int_transaction_lines_ledgered') }}
             where ledger_status = 'excluded'
         ) as excluded_lines,
-        (select sum(lines) from {{ ref('cleaning_audit') }}) as audited_lines
+        (select sum(line_count) from {{ ref('cleaning_audit') }}) as audited_lines
 
 )
 

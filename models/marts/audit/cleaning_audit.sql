@@ -19,8 +19,8 @@ outcomes as (
         coalesce(exclusion_reason, 'kept') as cleaning_outcome,
         max(ledger_status) as ledger_status,
         max(cleaning_policy) as cleaning_policy,
-        count(*) as lines,
-        sum(quantity) as quantity,
+        count(*) as line_count,
+        sum(quantity) as units,
         sum(line_amount) as line_amount,
         count(distinct invoice_no) as invoices,
         count(distinct customer_id) as customers
@@ -38,9 +38,9 @@ audited as (
         coalesce(exclusion_reasons.priority, 0) as report_order,
         coalesce(exclusion_reasons.description, 'Kept: no exclusion reason applies under the policy.')
             as outcome_description,
-        outcomes.lines,
-        outcomes.lines * 1.0 / sum(outcomes.lines) over () as share_of_lines,
-        outcomes.quantity,
+        outcomes.line_count,
+        outcomes.line_count * 1.0 / sum(outcomes.line_count) over () as share_of_lines,
+        outcomes.units,
         outcomes.line_amount,
         outcomes.invoices,
         outcomes.customers
