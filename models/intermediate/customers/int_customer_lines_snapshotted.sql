@@ -1,0 +1,37 @@
+-- Each kept customer line once per as-of timestamp it precedes: the only lines any feature at that
+-- as-of may use (a line at or after the as-of is in the future).
+with
+
+cleaned as (
+
+    select * from {{ ref('int_transaction_lines_cleaned') }}
+
+),
+
+spine as (
+
+    select * from {{ ref('int_snapshots_spined') }}
+
+),
+
+snapshotted as (
+
+    select
+        spine.as_of_at,
+        cleaned.transaction_line_id,
+        cleaned.customer_id,
+        cleaned.invoice_no,
+        cleaned.stock_code,
+        cleaned.country,
+        cleaned.quantity,
+        cleaned.line_amount,
+        cleaned.invoiced_at,
+        cast(cleaned.invoiced_at as date) as invoiced_on
+    from cleaned
+    inner join spine
+        on cleaned.invoiced_at < spine.as_of_at
+    where cleaned.customer_id is not null
+
+)
+
+select * from snapshotted

@@ -1,0 +1,159 @@
+-- One row per customer per as-of: recency, frequency, monetary and the behavioural features,
+-- from the kept lines before the as-of (and, for returns, the cancellation lines of the ledger).
+with
+
+spine as (
+
+    select * from {{ ref('int_snapshots_spined') }}
+
+),
+
+lines as (
+
+    select * from {{ ref('int_customer_lines_snapshotted') }}
+
+),
+
+purchase_days as (
+
+    select * from {{ ref('int_customer_purchase_days_sequenced') }}
+
+),
+
+ledgered as (
+
+    select * from {{ ref('int_transaction_lines_ledgered') }}
+
+),
+
+line_totals as (
+
+    select
+        lines.as_of_at,
+        lines.customer_id,
+        min(lines.invoiced_at) as first_purchase_at,
+        max(lines.invoiced_at) as last_purchase_at,
+        count(distinct lines.invoice_no) as frequency,
+        sum(lines.line_amount) as monetary,
+        sum(lines.quantity) as units,
+        count(distinct lines.stock_code) as unique_products,
+        sum(
+            case
+                when lines.invoiced_at >= {{ dbt.dateadd(
+                    'day', -1 * var('recent_spend_window_days') | int, 'lines.as_of_at'
+                ) }}
+                    then lines.line_amount
+                else 0
+            end
+        ) as recent_spend
+    from lines
+    group by lines.as_of_at, lines.customer_id
+
+),
+
+purchase_rhythm as (
+
+    select
+        as_of_at,
+        customer_id,
+        count(*) as purchase_days,
+        {{ dbt.datediff('min(purchased_on)', 'max(purchased_on)', 'day') }} as tenure_days,
+        avg(gap_days) as mean_purchase_gap_days,
+        -- Population standard deviation, as numpy's np.std; no gap (one purchase day) counts as 0.
+        coalesce(stddev_pop(gap_days), 0) as purchase_interval_std
+    from purchase_days
+    group by as_of_at, customer_id
+
+),
+
+country_invoices as (
+
+    select
+        as_of_at,
+        customer_id,
+        country,
+        count(distinct invoice_no) as invoices,
+        max(invoiced_at) as last_invoiced_at
+    from lines
+    group by as_of_at, customer_id, country
+
+),
+
+main_country as (
+
+    -- A customer's country: the one with most invoices; on a tie, the one bought from last.
+    select
+        as_of_at,
+        customer_id,
+        country
+    from country_invoices
+    qualify row_number() over (
+        partition by as_of_at, customer_id
+        order by invoices desc, last_invoiced_at desc, country
+    ) = 1
+
+),
+
+cancellations as (
+
+    -- Cancellation (return) invoices whatever the policy did with them: returns are a behaviour,
+    -- even when the lines are excluded from revenue.
+    select
+        spine.as_of_at,
+        ledgered.customer_id,
+        count(distinct ledgered.invoice_no) as cancellation_invoices
+    from ledgered
+    inner join spine
+        on ledgered.invoiced_at < spine.as_of_at
+    where ledgered.is_cancellation and ledgered.customer_id is not null
+    group by spine.as_of_at, ledgered.customer_id
+
+),
+
+final as (
+
+    select
+        line_totals.as_of_at,
+        line_totals.customer_id,
+        main_country.country,
+        main_country.country = '{{ var("domestic_country") }}' as is_domestic,
+        line_totals.first_purchase_at,
+        line_totals.last_purchase_at,
+        {{ whole_days_between('line_totals.last_purchase_at', 'line_totals.as_of_at') }} as recency_days,
+        cast(line_totals.frequency as {{ dbt.type_int() }}) as frequency,
+        cast(line_totals.monetary as {{ type_double() }}) as monetary,
+        cast(line_totals.units as {{ dbt.type_bigint() }}) as units,
+        cast(line_totals.unique_products as {{ dbt.type_int() }}) as unique_products,
+        cast(purchase_rhythm.purchase_days as {{ dbt.type_int() }}) as purchase_days,
+        cast(purchase_rhythm.tenure_days as {{ dbt.type_int() }}) as tenure_days,
+        cast(purchase_rhythm.mean_purchase_gap_days as {{ type_double() }}) as mean_purchase_gap_days,
+        cast(purchase_rhythm.purchase_interval_std as {{ type_double() }}) as purchase_interval_std,
+        cast(line_totals.monetary / line_totals.frequency as {{ type_double() }}) as average_order_value,
+        cast(line_totals.units / line_totals.frequency as {{ type_double() }}) as items_per_order,
+        cast(coalesce(cancellations.cancellation_invoices, 0) as {{ dbt.type_int() }})
+            as cancellation_invoices,
+        cast(
+            coalesce(cancellations.cancellation_invoices, 0) / line_totals.frequency
+            as {{ type_double() }}
+        ) as return_rate,
+        cast(line_totals.recent_spend as {{ type_double() }}) as recent_spend,
+        cast(
+            line_totals.recent_spend / nullif(line_totals.monetary, 0) as {{ type_double() }}
+        ) as recent_spend_share
+    from line_totals
+    inner join purchase_rhythm
+        on
+            line_totals.as_of_at = purchase_rhythm.as_of_at
+            and line_totals.customer_id = purchase_rhythm.customer_id
+    inner join main_country
+        on
+            line_totals.as_of_at = main_country.as_of_at
+            and line_totals.customer_id = main_country.customer_id
+    left join cancellations
+        on
+            line_totals.as_of_at = cancellations.as_of_at
+            and line_totals.customer_id = cancellations.customer_id
+
+)
+
+select * from final
