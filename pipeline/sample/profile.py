@@ -116,7 +116,7 @@ CANCEL_LINES_P = 0.42  # geometric p for the number of cancelled lines
 CANCEL_PARTIAL_SHARE = 0.15
 CANCEL_DELAY_DAYS = 6.0
 # Exact duplicate rows (real 5,268 = 0.97 %), on top of chance duplicates.
-DUPLICATE_RATE = 0.0085
+DUPLICATE_RATE = 0.003
 # Non-product lines per scale-1 data set (real counts: POST 1256, DOT 710, M 571, C2 144,
 # D 77, S 63, BANK CHARGES 37, AMAZONFEE 34, CRUK 16).
 NON_PRODUCT = {
