@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -26,8 +27,17 @@ def sample_dir() -> Path:
     return _path_from_env("LIFECYCLE_SAMPLE_DIR", REPO_ROOT / "data" / "sample")
 
 
+def _sample_generator_fingerprint() -> str:
+    """Hash of the generator's code: a cached sample made by older code is never reused."""
+    digest = hashlib.sha256()
+    for source in sorted((REPO_ROOT / "pipeline" / "sample").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def sample_path(scale: float = 1.0, seed: int = 42) -> Path:
-    return sample_dir() / f"online_retail_sample_scale{scale:g}_seed{seed}.parquet"
+    name = f"online_retail_sample_scale{scale:g}_seed{seed}_{_sample_generator_fingerprint()}.parquet"
+    return sample_dir() / name
 
 
 REAL_DATA_PATH = REPO_ROOT.parent / "shared" / "data" / "online_retail.parquet"
