@@ -16,8 +16,7 @@ customers as (
 
 disagreements as (
 
-    select
-        coalesce(features.customer_id, customers.customer_id) as customer_id
+    select coalesce(features.customer_id, customers.customer_id) as customer_id
     from features
     full outer join customers
         on features.customer_id = customers.customer_id

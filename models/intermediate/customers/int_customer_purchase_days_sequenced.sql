@@ -46,7 +46,8 @@ final as (
         cast(purchase_day_number as {{ dbt.type_int() }}) as purchase_day_number,
         previous_purchased_on,
         cast(
-            {{ dbt.datediff('previous_purchased_on', 'purchased_on', 'day') }} as {{ dbt.type_int() }}
+            {{ dbt.datediff('previous_purchased_on', 'purchased_on', 'day') }}
+            as {{ dbt.type_int() }}
         ) as gap_days
     from sequenced
 

@@ -26,28 +26,32 @@ ledgered as (
 
 ),
 
+windowed_lines as (
+
+    select
+        *,
+        {{ dbt.dateadd('day', -1 * var('recent_spend_window_days') | int, 'as_of_at') }}
+            as recent_spend_starts_at
+    from lines
+
+),
+
 line_totals as (
 
     select
-        lines.as_of_at,
-        lines.customer_id,
-        min(lines.invoiced_at) as first_purchase_at,
-        max(lines.invoiced_at) as last_purchase_at,
-        count(distinct lines.invoice_no) as frequency,
-        sum(lines.line_amount) as monetary,
-        sum(lines.quantity) as units,
-        count(distinct lines.stock_code) as unique_products,
+        as_of_at,
+        customer_id,
+        min(invoiced_at) as first_purchase_at,
+        max(invoiced_at) as last_purchase_at,
+        count(distinct invoice_no) as frequency,
+        sum(line_amount) as monetary,
+        sum(quantity) as units,
+        count(distinct stock_code) as unique_products,
         sum(
-            case
-                when lines.invoiced_at >= {{ dbt.dateadd(
-                    'day', -1 * var('recent_spend_window_days') | int, 'lines.as_of_at'
-                ) }}
-                    then lines.line_amount
-                else 0
-            end
+            case when invoiced_at >= recent_spend_starts_at then line_amount else 0 end
         ) as recent_spend
-    from lines
-    group by lines.as_of_at, lines.customer_id
+    from windowed_lines
+    group by as_of_at, customer_id
 
 ),
 
@@ -57,12 +61,23 @@ purchase_rhythm as (
         as_of_at,
         customer_id,
         count(*) as purchase_days,
-        {{ dbt.datediff('min(purchased_on)', 'max(purchased_on)', 'day') }} as tenure_days,
+        min(purchased_on) as first_purchased_on,
+        max(purchased_on) as last_purchased_on,
         avg(gap_days) as mean_purchase_gap_days,
         -- Population standard deviation, as numpy's np.std; no gap (one purchase day) counts as 0.
         coalesce(stddev_pop(gap_days), 0) as purchase_interval_std
     from purchase_days
     group by as_of_at, customer_id
+
+),
+
+purchase_span as (
+
+    select
+        *,
+        {{ dbt.datediff('first_purchased_on', 'last_purchased_on', 'day') }}
+            as tenure_days
+    from purchase_rhythm
 
 ),
 
@@ -89,7 +104,7 @@ main_country as (
     from country_invoices
     qualify row_number() over (
         partition by as_of_at, customer_id
-        order by invoices desc, last_invoiced_at desc, country
+        order by invoices desc, last_invoiced_at desc, country asc
     ) = 1
 
 ),
@@ -124,10 +139,10 @@ final as (
         cast(line_totals.monetary as {{ type_double() }}) as monetary,
         cast(line_totals.units as {{ dbt.type_bigint() }}) as units,
         cast(line_totals.unique_products as {{ dbt.type_int() }}) as unique_products,
-        cast(purchase_rhythm.purchase_days as {{ dbt.type_int() }}) as purchase_days,
-        cast(purchase_rhythm.tenure_days as {{ dbt.type_int() }}) as tenure_days,
-        cast(purchase_rhythm.mean_purchase_gap_days as {{ type_double() }}) as mean_purchase_gap_days,
-        cast(purchase_rhythm.purchase_interval_std as {{ type_double() }}) as purchase_interval_std,
+        cast(purchase_span.purchase_days as {{ dbt.type_int() }}) as purchase_days,
+        cast(purchase_span.tenure_days as {{ dbt.type_int() }}) as tenure_days,
+        cast(purchase_span.mean_purchase_gap_days as {{ type_double() }}) as mean_purchase_gap_days,
+        cast(purchase_span.purchase_interval_std as {{ type_double() }}) as purchase_interval_std,
         cast(line_totals.monetary / line_totals.frequency as {{ type_double() }}) as average_order_value,
         cast(line_totals.units / line_totals.frequency as {{ type_double() }}) as items_per_order,
         cast(coalesce(cancellations.cancellation_invoices, 0) as {{ dbt.type_int() }})
@@ -141,10 +156,10 @@ final as (
             line_totals.recent_spend / nullif(line_totals.monetary, 0) as {{ type_double() }}
         ) as recent_spend_share
     from line_totals
-    inner join purchase_rhythm
+    inner join purchase_span
         on
-            line_totals.as_of_at = purchase_rhythm.as_of_at
-            and line_totals.customer_id = purchase_rhythm.customer_id
+            line_totals.as_of_at = purchase_span.as_of_at
+            and line_totals.customer_id = purchase_span.customer_id
     inner join main_country
         on
             line_totals.as_of_at = main_country.as_of_at

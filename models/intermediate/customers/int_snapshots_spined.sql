@@ -1,6 +1,14 @@
 -- The as-of spine: one row per as-of timestamp at which customer features are computed. Today it
 -- holds one row, the current snapshot; point-in-time training sets will add past as-of rows here
 -- and every per-customer model downstream computes them all at once (they join on as_of_at).
+{%- set snapshot_date = var('snapshot_date') -%}
+{%- if snapshot_date is none or snapshot_date | string | trim == '' -%}
+    {#- Default: one whole day after the last kept invoice, so the latest buyers have recency 1. -#}
+    {%- set as_of_sql = dbt.dateadd('hour', 24, 'last_invoiced_at') | trim -%}
+{%- else -%}
+    {%- set as_of_sql = "cast('" ~ snapshot_date ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+{%- endif %}
+
 with
 
 cleaned as (
@@ -19,12 +27,7 @@ last_invoice as (
 spine as (
 
     select
-        {%- if var('snapshot_date') is none or var('snapshot_date') | string | trim == '' %}
-        -- Default: one whole day after the last kept invoice, so the latest buyers have recency 1.
-        {{ dbt.dateadd('hour', 24, 'last_invoiced_at') }} as as_of_at,
-        {%- else %}
-        cast('{{ var("snapshot_date") }}' as {{ dbt.type_timestamp() }}) as as_of_at,
-        {%- endif %}
+        {{ as_of_sql }} as as_of_at,
         true as is_current
     from last_invoice
 
