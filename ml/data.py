@@ -58,6 +58,14 @@ def label_vector(frame: pd.DataFrame) -> np.ndarray:
     return frame[config.LABEL_COLUMN].astype(bool).to_numpy(dtype=np.int64)
 
 
+def churn_threshold_days(frame: pd.DataFrame) -> float | list[float] | None:
+    """The label's cut-off as the mart states it: one value per snapshot (a list if it ever varies)."""
+    values = sorted(float(v) for v in frame[config.THRESHOLD_COLUMN].dropna().unique())
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else values
+
+
 def data_fingerprint(frame: pd.DataFrame) -> str:
     """sha256 of the mart rows as read, so a model and its metrics name the exact data they saw."""
     canonical = frame.sort_values(config.ID_COLUMN).to_csv(index=False, float_format="%.10g")

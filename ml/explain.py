@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
-import shap
 from imblearn.pipeline import Pipeline
 from sklearn.linear_model import LogisticRegression
 
 from ml import config
 
+with warnings.catch_warnings():
+    # shap's colour module calls Colormap.set_bad/set_over/set_under at import time, which
+    # matplotlib marks PendingDeprecation; not ours to fix, and it would clutter every test run.
+    warnings.simplefilter("ignore", PendingDeprecationWarning)
+    import shap
+
 
 def model_inputs(pipeline: Pipeline, X: pd.DataFrame) -> pd.DataFrame:
-    """X as the final estimator sees it: imputed and scaled; samplers are fit-time only, so skipped."""
-    values = X
+    """X as the final estimator sees it: log1p-transformed, imputed and scaled.
+
+    Samplers are fit-time only, so skipped. Column names follow each step's get_feature_names_out
+    (the log step puts its columns first), so they stay the mart's names in the model's order.
+    """
+    values, names = X, np.asarray(X.columns, dtype=object)
     for _, step in pipeline.steps[:-1]:
         if hasattr(step, "fit_resample"):
             continue
         values = step.transform(values)
-    return pd.DataFrame(np.asarray(values), columns=X.columns, index=X.index)
+        names = step.get_feature_names_out(names)
+    return pd.DataFrame(np.asarray(values, dtype="float64"), columns=list(names), index=X.index)
 
 
 def background_sample(X: pd.DataFrame, size: int = config.SHAP_BACKGROUND_SIZE) -> pd.DataFrame:
@@ -35,7 +47,10 @@ def linear_shap(model: LogisticRegression, background: pd.DataFrame, X: pd.DataF
 
 
 def pipeline_shap(pipeline: Pipeline, X_train: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
-    """SHAP for the pipeline's logistic regression on the scaled features it actually uses."""
+    """SHAP for the pipeline's logistic regression on the features it actually uses (log1p, scaled).
+
+    Values are in log-odds per transformed feature; names are the mart columns they come from.
+    """
     background = model_inputs(pipeline, background_sample(X_train))
     return linear_shap(pipeline.steps[-1][1], background, model_inputs(pipeline, X))
 

@@ -70,3 +70,29 @@ def write_scores(path: Path, scores: pd.DataFrame) -> int:
             con.unregister("scores_frame")
         (count,) = con.execute(f"select count(*) from {config.SCORES_TABLE}").fetchone()
     return int(count)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def export_scores(path: Path, out_dir: Path) -> list[Path]:
+    """Copy the written table, as it is, to CSV and Parquet next to the other ml artefacts.
+
+    For BI tools that read files (Tableau joins them to exports/rfm_for_tableau.csv on
+    customer_id). Each file is written under a temporary name and then renamed, so a reader
+    never opens a half-written file.
+    """
+    targets = {
+        out_dir / config.SCORES_CSV_FILE: "format csv, header true",
+        out_dir / config.SCORES_PARQUET_FILE: "format parquet",
+    }
+    with duckdb.connect(str(path), read_only=True) as con:
+        for target, options in targets.items():
+            partial = target.with_name(f".{target.name}.partial")
+            con.execute(
+                f"copy (select * from {config.SCORES_TABLE} order by {config.ID_COLUMN}) "
+                f"to {_sql_string(str(partial))} ({options})"
+            )
+            partial.replace(target)
+    return list(targets)

@@ -68,11 +68,13 @@ def library_versions() -> dict[str, str]:
 
 
 def data_section(inputs: Inputs) -> dict:
+    """What the model saw: customers, churners, churn share and the label's cut-off, from the mart."""
     return {
         "warehouse_table": config.FEATURES_TABLE,
-        "rows": len(inputs.y),
+        "customers": len(inputs.y),
         "churned": int(inputs.y.sum()),
-        "churn_rate": float(inputs.y.mean()),
+        "churn_share": float(inputs.y.mean()),
+        "churn_threshold_days": data.churn_threshold_days(inputs.frame),
         "fingerprint_sha256": inputs.fingerprint,
     }
 
@@ -169,6 +171,7 @@ def cv_settings() -> dict:
         "shuffle": True,
         "random_state": config.RANDOM_STATE,
         "features": list(config.PIPELINE_FEATURES),
+        "log1p_features": list(config.LOG1P_FEATURES),
         "excluded_as_leaky": config.LEAKY_COLUMNS,
         "final_variant": config.FINAL_VARIANT,
         "calibration_note": "SMOTE and class weights train on a 50/50 class mix, so their probabilities "
@@ -197,6 +200,7 @@ def train_final(inputs: Inputs, threshold: dict, out_dir: Path) -> Pipeline:
         "model_version": model_version(inputs.fingerprint),
         "variant": config.FINAL_VARIANT,
         "features": list(config.PIPELINE_FEATURES),
+        "log1p_features": list(config.LOG1P_FEATURES),
         "label": config.LABEL_COLUMN,
         "threshold": threshold["value"],
         "threshold_rule": threshold["rule"],
@@ -228,7 +232,7 @@ def pipeline_shap(inputs: Inputs, pipeline: Pipeline, out_dir: Path) -> tuple[di
     plots.shap_beeswarm(
         explanation,
         out_dir / "shap_summary_plot.png",
-        "Churn pipeline: SHAP (scaled features)",
+        "Churn pipeline: SHAP (log1p + standardised features, log-odds)",
     )
     plots.shap_bar(explanation, out_dir / "shap_importance_bar.png", "Churn pipeline: mean |SHAP|")
     importance = explain.mean_abs_importance(explanation)
@@ -239,7 +243,8 @@ def pipeline_shap(inputs: Inputs, pipeline: Pipeline, out_dir: Path) -> tuple[di
     }, explain.top_drivers(explanation)
 
 
-def write_back(inputs: Inputs, pipeline: Pipeline, metadata: dict, drivers: pd.DataFrame) -> int:
+def write_back(inputs: Inputs, pipeline: Pipeline, metadata: dict, drivers: pd.DataFrame, out_dir: Path) -> int:
+    """Replace ml.churn_scores, then export it as CSV and Parquet for BI tools that read files."""
     proba = pipeline.predict_proba(inputs.X_pipeline)[:, 1]
     scores = score.build_scores(
         inputs.frame[config.ID_COLUMN],
@@ -251,6 +256,8 @@ def write_back(inputs: Inputs, pipeline: Pipeline, metadata: dict, drivers: pd.D
     )
     rows = score.write_scores(config.warehouse_path(), scores)
     log(f"wrote {rows} rows to {config.SCORES_TABLE} ({int(scores['predicted_churn'].sum())} flagged)")
+    files = score.export_scores(config.warehouse_path(), out_dir)
+    log(f"exported {config.SCORES_TABLE} to {', '.join(path.name for path in files)}")
     return rows
 
 
@@ -315,7 +322,7 @@ def command_score() -> int:
     out_dir, inputs = prepared_output_dir(), load_inputs()
     pipeline, metadata = load_model(out_dir, inputs)
     _, drivers = pipeline_shap(inputs, pipeline, out_dir)
-    return write_back(inputs, pipeline, metadata, drivers)
+    return write_back(inputs, pipeline, metadata, drivers, out_dir)
 
 
 def command_run() -> Path:
@@ -328,7 +335,7 @@ def command_run() -> Path:
     _, metadata = load_model(out_dir, inputs)
     shap_section, drivers = pipeline_shap(inputs, pipeline, out_dir)
     seed_shap = seed_shap_section(seed_result, out_dir)
-    write_back(inputs, pipeline, metadata, drivers)
+    write_back(inputs, pipeline, metadata, drivers, out_dir)
     path = update_metrics(
         out_dir,
         {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,7 @@ class RunResult:
     output_dir: Path
     metrics: dict
     scores: pd.DataFrame
+    warnings: list[str]
 
 
 def run_cli(warehouse: Path, output_dir: Path, command: str = "run") -> int:
@@ -154,9 +156,13 @@ def two_runs(
     results = []
     for name in ("first", "second"):
         out = tmp_path_factory.mktemp(f"ml_{name}")
-        code = run_cli(synthetic_warehouse, out)
+        # Every warning that escapes the step (the seed's ConvergenceWarning is recorded inside).
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = run_cli(synthetic_warehouse, out)
         metrics = json.loads((out / config.METRICS_FILE).read_text()) if code == 0 else {}
-        results.append(RunResult(code, out, metrics, read_scores(synthetic_warehouse)))
+        escaped = [f"{w.category.__name__}: {w.message}" for w in caught]
+        results.append(RunResult(code, out, metrics, read_scores(synthetic_warehouse), escaped))
     yield results[0], results[1]
 
 

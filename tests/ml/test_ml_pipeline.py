@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 import numpy as np
@@ -38,7 +39,7 @@ def test_smote_is_a_step_inside_the_imblearn_pipeline():
     pipeline = train.build_pipeline("smote")
     assert isinstance(pipeline, Pipeline)
     names = [name for name, _ in pipeline.steps]
-    assert names.index("scale") < names.index("smote") < names.index("model")
+    assert names.index("log") < names.index("scale") < names.index("smote") < names.index("model")
 
 
 def test_resampling_touches_only_training_folds(make_features):
@@ -50,7 +51,8 @@ def test_resampling_touches_only_training_folds(make_features):
 
     def recording_pipeline() -> Pipeline:
         pipeline = train.build_pipeline("smote")
-        pipeline.steps[2] = ("smote", RecordingSMOTE(random_state=config.RANDOM_STATE))
+        position = [name for name, _ in pipeline.steps].index("smote")
+        pipeline.steps[position] = ("smote", RecordingSMOTE(random_state=config.RANDOM_STATE))
         return pipeline
 
     RecordingSMOTE.seen_rows = []
@@ -121,3 +123,39 @@ def test_fingerprint_changes_with_the_data(make_features):
     assert data.data_fingerprint(frame) == data.data_fingerprint(frame.sample(frac=1, random_state=1))
     assert data.data_fingerprint(frame) != data.data_fingerprint(changed)
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_log1p_features_are_heavy_tailed_pipeline_features_and_frequency_is_not_duplicated():
+    assert set(config.LOG1P_FEATURES) <= set(config.PIPELINE_FEATURES)
+    assert "is_domestic" not in config.LOG1P_FEATURES
+    # frequency and purchase_days correlate ~0.97; the pipeline keeps one of them.
+    assert not {"frequency", "purchase_days"} <= set(config.PIPELINE_FEATURES)
+
+
+def test_shap_sees_log_and_scaled_features_under_their_mart_names(make_features):
+    frame = make_features(rows=300)
+    X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
+    pipeline = train.fit_final_pipeline(X, y)
+    seen = explain.model_inputs(pipeline, X)
+    assert sorted(seen.columns) == sorted(config.PIPELINE_FEATURES)
+    for column in config.PIPELINE_FEATURES:
+        raw = X[column].astype("float64")
+        expected = np.log1p(raw) if column in config.LOG1P_FEATURES else raw
+        standardised = (expected - expected.mean()) / expected.std(ddof=0)
+        np.testing.assert_allclose(seen[column], standardised, atol=1e-9, err_msg=column)
+    explanation = explain.pipeline_shap(pipeline, X, X)
+    assert list(explanation.feature_names) == list(seen.columns)
+    # Additivity: base value + contributions = the model's log-odds, so names and values line up.
+    log_odds = pipeline.decision_function(X)
+    np.testing.assert_allclose(explanation.base_values + explanation.values.sum(axis=1), log_odds, atol=1e-8)
+
+
+def test_boolean_is_domestic_is_fitted_and_explained_as_0_1_without_warnings(make_features):
+    frame = make_features(rows=200)
+    assert frame["is_domestic"].dtype == bool
+    X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
+    assert set(X["is_domestic"].unique()) <= {0, 1}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pipeline = train.fit_final_pipeline(X, y)
+        explain.top_drivers(explain.pipeline_shap(pipeline, X, X))

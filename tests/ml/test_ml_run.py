@@ -8,6 +8,8 @@ import pandas as pd
 
 from ml import config
 
+from .conftest import THRESHOLD_DAYS
+
 EXPECTED_FILES = (
     "confusion_matrix.png",
     "shap_summary_plot.png",
@@ -19,6 +21,8 @@ EXPECTED_FILES = (
     config.METRICS_FILE,
     config.MODEL_FILE,
     config.MODEL_METADATA_FILE,
+    config.SCORES_CSV_FILE,
+    config.SCORES_PARQUET_FILE,
 )
 
 
@@ -28,6 +32,11 @@ def test_run_exits_zero_and_writes_every_artefact(two_runs):
     for name in EXPECTED_FILES:
         path = first.output_dir / name
         assert path.is_file() and path.stat().st_size > 0, name
+
+
+def test_run_lets_no_warning_escape(two_runs):
+    # The seed's ConvergenceWarning is caught and reported in metrics.json, not printed.
+    assert two_runs[0].warnings == [] and two_runs[1].warnings == []
 
 
 def test_metrics_have_the_documented_keys(two_runs):
@@ -43,6 +52,15 @@ def test_metrics_have_the_documented_keys(two_runs):
     assert metrics["threshold"]["rule"] == config.THRESHOLD_RULE
     assert 0.0 < metrics["threshold"]["value"] < 1.0
     assert len(metrics["data"]["fingerprint_sha256"]) == 64
+
+
+def test_data_block_states_customers_churners_and_the_mart_threshold(two_runs, make_features):
+    frame = make_features()
+    block = two_runs[0].metrics["data"]
+    assert block["customers"] == len(frame)
+    assert block["churned"] == int(frame["is_churned"].sum())
+    assert block["churn_share"] == block["churned"] / block["customers"]
+    assert block["churn_threshold_days"] == THRESHOLD_DAYS
 
 
 def test_the_model_learns_the_synthetic_signal(two_runs):
@@ -100,3 +118,24 @@ def test_score_subcommand_rewrites_the_table_from_the_saved_model(two_runs, synt
     rescored = scores_of(synthetic_warehouse)
     assert len(rescored) == len(first.scores)
     np.testing.assert_allclose(rescored["churn_probability"], first.scores["churn_probability"])
+
+
+def test_scores_are_exported_as_csv_and_parquet_equal_to_the_table(two_runs, synthetic_warehouse, scores_of):
+    out = two_runs[1].output_dir
+    csv_path, parquet_path = out / config.SCORES_CSV_FILE, out / config.SCORES_PARQUET_FILE
+    # customer_id as text, as Tableau should read it to join exports/rfm_for_tableau.csv.
+    read_csv = f"read_csv('{csv_path}', header = true, types = {{'customer_id': 'varchar'}})"
+    with duckdb.connect() as con:
+        parquet_types = {row[0]: row[1] for row in con.execute(f"describe select * from '{parquet_path}'").fetchall()}
+        parquet = con.execute(f"select * from '{parquet_path}' order by customer_id").df()
+        csv = con.execute(f"select * from {read_csv} order by customer_id").df()
+    # The score-subcommand test may rewrite the table (new scored_at, same scores) in between.
+    table = scores_of(synthetic_warehouse)
+    assert list(parquet.columns) == list(csv.columns) == list(table.columns)
+    assert parquet_types["customer_id"] == "VARCHAR" and parquet_types["predicted_churn"] == "BOOLEAN"
+    assert list(parquet["customer_id"]) == list(csv["customer_id"]) == list(table["customer_id"])
+    np.testing.assert_allclose(parquet["churn_probability"], table["churn_probability"])
+    np.testing.assert_allclose(csv["churn_probability"], parquet["churn_probability"])
+    pd.testing.assert_frame_equal(csv.filter(like="driver_"), parquet.filter(like="driver_"))
+    assert (csv["predicted_churn"] == parquet["predicted_churn"]).all()
+    assert not list(out.glob("*.partial"))
