@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
 
             out = args.out or config.sample_path(args.scale, args.seed)
             out.parent.mkdir(parents=True, exist_ok=True)
-            print(write_sample(out, scale=args.scale, seed=args.seed))
+            partial = out.with_name(out.name + ".partial")
+            write_sample(partial, scale=args.scale, seed=args.seed)
+            print(partial.replace(out))
         elif args.command == "bench":
             from pipeline.bench import run_benchmarks
 

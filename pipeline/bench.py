@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import config
-from pipeline.build import ensure_sample
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,17 @@ def run_benchmarks(scales: list[float], include_real: bool = True) -> None:
     if include_real and config.REAL_DATA_PATH.exists():
         cases.append(("build: real data", config.REAL_DATA_PATH))
     for scale in scales:
-        started = time.perf_counter()
-        sample = ensure_sample(scale)
-        print(f"  (sample x{scale:g} ready in {time.perf_counter() - started:.1f} s: {sample})", flush=True)
+        sample = config.sample_path(scale)
+        if not sample.exists():
+            # In a child process: Linux hands a parent's peak RSS on to every child it forks, so a
+            # sample generated here would inflate every later measurement.
+            generation = measure(
+                f"generate: sample x{scale:g}",
+                [sys.executable, "-m", "pipeline", "sample", "--scale", f"{scale:g}"],
+                dict(os.environ),
+                work / f"generate_x{scale:g}.log",
+            )
+            _print(generation, _line_count(sample) if generation.ok else None)
         cases.append((f"build: sample x{scale:g}", sample))
     for case, data in cases:
         warehouse = work / (case.replace(" ", "_").replace(":", "") + ".duckdb")

@@ -10,8 +10,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _path_from_env(variable: str, default: Path) -> Path:
+    """Relative paths are taken from the repository root, as dbt (run there) and the ml step do."""
     value = os.environ.get(variable)
-    return Path(value).expanduser().resolve() if value else default
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def warehouse_path() -> Path:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.sql import sql_string
+
 
 @dataclass(frozen=True)
 class MartExport:
@@ -40,8 +42,8 @@ def write_exports(warehouse: Path, staging_dir: Path) -> list[Path]:
             query = f"select * from {export.table} order by {export.order_by}"
             csv_path = staging_dir / export.csv_name
             parquet_path = staging_dir / _parquet_name(export)
-            con.execute(f"copy ({query}) to '{csv_path}' (header, delimiter ',')")
-            con.execute(f"copy ({query}) to '{parquet_path}' (format parquet)")
+            con.execute(f"copy ({query}) to {sql_string(str(csv_path))} (header, delimiter ',')")
+            con.execute(f"copy ({query}) to {sql_string(str(parquet_path))} (format parquet)")
             written += [csv_path, parquet_path]
     return written
 

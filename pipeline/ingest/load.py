@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.ingest.errors import InputDataError
 from pipeline.ingest.parse import typed_select
 from pipeline.ingest.readers import read_raw_input
 
@@ -40,7 +41,11 @@ def load_raw_lines(con: duckdb.DuckDBPyConnection, path: str | Path) -> LoadSumm
     summary = LoadSummary(path, raw.file_format.value, raw.encoding, raw.line_count, _sha256(path))
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute("begin transaction")
-    con.execute(f"create or replace table {RAW_SCHEMA}.{RAW_TABLE} as {select}")
+    try:
+        con.execute(f"create or replace table {RAW_SCHEMA}.{RAW_TABLE} as {select}")
+    except duckdb.Error as error:  # validation should have caught it; never show a traceback
+        con.execute("rollback")
+        raise InputDataError(path, f"could not be typed ({str(error).strip().splitlines()[0]})") from error
     con.execute(
         f"""
         create or replace table {RAW_SCHEMA}.load_metadata as

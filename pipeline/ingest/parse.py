@@ -12,7 +12,7 @@ import duckdb
 from pipeline.ingest.errors import InputDataError
 from pipeline.ingest.readers import RAW_INPUT, RawInput
 
-_ISO_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+_ISO_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f"]
 # The UCI CSV download writes US dates (12/1/2010 8:26); a UK spreadsheet re-export writes
 # day first. Month-first is tried first; day-first is used only if it parses every line.
 _MONTH_FIRST = ["%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S"]
@@ -27,13 +27,26 @@ class ColumnRule:
     expectation: str
 
 
+# Whole numbers beyond this are typos or overflow (and would not fit a BIGINT after the cast).
+_LARGEST_WHOLE_NUMBER = 10**15
+
+
 def _number(column: str) -> str:
-    return f'try_cast(trim("{column}") as double)'
+    """A finite number, else NULL: 'nan' and 'inf' parse as doubles but would poison every sum."""
+    value = f'try_cast(trim("{column}") as double)'
+    return f"case when isfinite({value}) then {value} end"
 
 
 def _whole_number(column: str) -> str:
     value = _number(column)
-    return f"case when {value} = round({value}) then cast({value} as bigint) end"
+    return (
+        f"case when {value} = round({value}) and abs({value}) < {_LARGEST_WHOLE_NUMBER} "
+        f"then cast({value} as bigint) end"
+    )
+
+
+def _text(column: str) -> str:
+    return f"nullif(trim(\"{column}\"), '')"
 
 
 def _timestamp(column: str, formats: list[str]) -> str:
@@ -43,8 +56,9 @@ def _timestamp(column: str, formats: list[str]) -> str:
 
 def _rules(date_formats: list[str]) -> list[ColumnRule]:
     return [
-        ColumnRule("InvoiceNo", "nullif(trim(\"InvoiceNo\"), '')", True, "an invoice number"),
-        ColumnRule("StockCode", "nullif(trim(\"StockCode\"), '')", True, "a stock code"),
+        ColumnRule("InvoiceNo", _text("InvoiceNo"), True, "an invoice number"),
+        ColumnRule("StockCode", _text("StockCode"), True, "a stock code"),
+        ColumnRule("Country", _text("Country"), True, "a country name"),
         ColumnRule("Quantity", _whole_number("Quantity"), True, "a whole number"),
         ColumnRule("UnitPrice", _number("UnitPrice"), True, "a number"),
         ColumnRule(
@@ -57,6 +71,10 @@ def _rules(date_formats: list[str]) -> list[ColumnRule]:
     ]
 
 
+def _date_rule(date_formats: list[str]) -> ColumnRule:
+    return next(rule for rule in _rules(date_formats) if rule.column == "InvoiceDate")
+
+
 def _first_failure(con: duckdb.DuckDBPyConnection, rule: ColumnRule) -> tuple[int, str | None] | None:
     present = f"nullif(trim(\"{rule.column}\"), '') is not null"
     failed = f"({rule.parsed}) is null"
@@ -67,10 +85,10 @@ def _first_failure(con: duckdb.DuckDBPyConnection, rule: ColumnRule) -> tuple[in
 
 
 def _choose_date_formats(con: duckdb.DuckDBPyConnection) -> list[str]:
-    month_first = _rules(_ISO_FORMATS + _MONTH_FIRST)[4]
+    month_first = _date_rule(_ISO_FORMATS + _MONTH_FIRST)
     if _first_failure(con, month_first) is None:
         return _ISO_FORMATS + _MONTH_FIRST
-    day_first = _rules(_ISO_FORMATS + _DAY_FIRST)[4]
+    day_first = _date_rule(_ISO_FORMATS + _DAY_FIRST)
     if _first_failure(con, day_first) is None:
         return _ISO_FORMATS + _DAY_FIRST
     return _ISO_FORMATS + _MONTH_FIRST  # report failures against the documented formats
@@ -95,13 +113,13 @@ def typed_select(con: duckdb.DuckDBPyConnection, raw: RawInput) -> str:
     return f"""
         select
             raw_line_number,
-            "InvoiceNo",
-            "StockCode",
+            {parsed["InvoiceNo"]} as "InvoiceNo",
+            {parsed["StockCode"]} as "StockCode",
             "Description",
             {parsed["Quantity"]} as "Quantity",
             {parsed["InvoiceDate"]} as "InvoiceDate",
             {parsed["UnitPrice"]} as "UnitPrice",
             cast({parsed["CustomerID"]} as varchar) as "CustomerID",
-            "Country"
+            {parsed["Country"]} as "Country"
         from {RAW_INPUT}
     """

@@ -15,6 +15,7 @@ from pipeline.ingest.columns import CANONICAL_COLUMNS, describe_missing, map_col
 from pipeline.ingest.encoding import detect_encoding
 from pipeline.ingest.errors import InputDataError
 from pipeline.ingest.formats import FileFormat, detect_format
+from pipeline.sql import sql_string
 
 RAW_INPUT = "raw_input"
 
@@ -29,10 +30,6 @@ class RawInput:
     locate: Callable[[int], str]
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _require_columns(path: Path, found: list[str]) -> dict[str, str]:
     mapping, missing = map_columns(found)
     if missing:
@@ -44,12 +41,36 @@ def _require_columns(path: Path, found: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _create_raw_input(con: duckdb.DuckDBPyConnection, source_sql: str, mapping: dict[str, str]) -> None:
-    selected = ",\n".join(f'cast("{mapping[c]}" as varchar) as "{c}"' for c in CANONICAL_COLUMNS)
+def _as_text(column: str, source_type: str) -> str:
+    """Typed timestamps become the text our date rule parses; time zones are converted to UTC
+    first, because invoice times are compared across customers."""
+    if source_type.startswith("TIMESTAMP WITH TIME ZONE"):
+        return f"strftime(timezone('UTC', \"{column}\"), '%Y-%m-%d %H:%M:%S')"
+    if source_type.startswith(("TIMESTAMP", "DATE")):
+        return f"strftime(cast(\"{column}\" as timestamp), '%Y-%m-%d %H:%M:%S')"
+    return f'cast("{column}" as varchar)'
+
+
+def _create_raw_input(
+    con: duckdb.DuckDBPyConnection,
+    source_sql: str,
+    mapping: dict[str, str],
+    types: dict[str, str],
+    order_by: str = "",
+) -> None:
+    selected = ",\n".join(f'{_as_text(mapping[c], types.get(mapping[c], ""))} as "{c}"' for c in CANONICAL_COLUMNS)
     con.execute(
         f"create or replace temp table {RAW_INPUT} as "
-        f"select row_number() over () as raw_line_number, {selected} from {source_sql}"
+        f"select row_number() over ({order_by}) as raw_line_number, {selected} from {source_sql}"
     )
+
+
+def _describe(con: duckdb.DuckDBPyConnection, source_sql: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in con.execute(f"describe select * from {source_sql}").fetchall()}
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:
@@ -57,28 +78,47 @@ def _count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
-    source = f"read_parquet({_sql_string(str(path))})"
+    # file_row_number pins raw_line_number to the file's row order, whatever the scan order.
+    source = f"read_parquet({sql_string(str(path))}, file_row_number = true)"
     try:
-        found = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]
+        types = _describe(con, source)
+        mapping = _require_columns(path, [c for c in types if c != "file_row_number"])
+        _create_raw_input(con, source, mapping, types, order_by="order by file_row_number")
+        line_count = _count(con)
     except duckdb.Error as error:
-        raise InputDataError(path, f"not a readable parquet file ({error})") from error
-    _create_raw_input(con, source, _require_columns(path, found))
-    return RawInput(path, FileFormat.PARQUET, None, _count(con), lambda n: f"row {n}")
+        raise InputDataError(path, f"not a readable parquet file ({_first_line(error)})") from error
+    if line_count == 0:
+        raise InputDataError(path, "has no rows")
+    return RawInput(path, FileFormat.PARQUET, None, line_count, lambda n: f"row {n}")
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(path: Path, encoding: str) -> str:
+    """The header's most frequent candidate: European spreadsheet exports use ';'."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        header = handle.readline()
+    return max(_DELIMITERS, key=header.count)
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     encoding = detect_encoding(path)
     # all_varchar: types are checked by our own validation, which names the bad line and value;
     # the sniffer would otherwise fail with a message about its own guesses.
+    # Dialect pinned (the header's delimiter, RFC 4180 quoting, strict mode): left to the sniffer, an
+    # unterminated quote is read as a literal character and the line loads silently garbled.
     source = (
-        f"read_csv({_sql_string(str(path))}, header = true, all_varchar = true, encoding = {_sql_string(encoding)})"
+        f"read_csv({sql_string(str(path))}, header = true, all_varchar = true, "
+        f"encoding = {sql_string(encoding)}, delim = {sql_string(_delimiter(path, encoding))}, "
+        "quote = '\"', escape = '\"', strict_mode = true)"
     )
     try:
-        found = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]
-        _create_raw_input(con, source, _require_columns(path, found))
+        types = _describe(con, source)
+        _create_raw_input(con, source, _require_columns(path, list(types)), types)
         line_count = _count(con)
     except duckdb.Error as error:
-        raise InputDataError(path, f"cannot be read as CSV ({str(error).splitlines()[0]})") from error
+        raise InputDataError(path, f"cannot be read as CSV ({_first_line(error)})") from error
     if line_count == 0:
         raise InputDataError(path, "has a header but no data lines")
     # The header is line 1, so data record n sits on line n + 1 (quoted newlines aside).
@@ -95,20 +135,32 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
         raise InputDataError(path, "workbook has no data rows")
     frames = []
     boundaries: list[tuple[int, str]] = []  # (first raw_line_number of the sheet, sheet name)
+    skipped: list[tuple[str, InputDataError]] = []
     first_line = 1
     for name, frame in sheets.items():
-        mapping = _require_columns(Path(f"{path} (sheet {name!r})"), [str(c) for c in frame.columns])
+        try:
+            mapping = _require_columns(Path(f"{path} (sheet {name!r})"), [str(c) for c in frame.columns])
+        except InputDataError as error:
+            skipped.append((name, error))  # a notes or pivot sheet beside the data
+            continue
         renamed = frame[[mapping[c] for c in CANONICAL_COLUMNS]]
         renamed.columns = list(CANONICAL_COLUMNS)
         frames.append(renamed)
         boundaries.append((first_line, name))
         first_line += len(renamed)
+    if not frames:
+        raise skipped[0][1]
+    for name, error in skipped:
+        print(f"[load] skipping sheet {name!r}: {error.problem}", flush=True)
     combined = pd.concat(frames, ignore_index=True)
     # Cells arrive as int, float, str or datetime; str() of each gives what a CSV export would
     # hold ('17850.0', '2010-12-01 08:26:00'), so one validation path serves every format.
     text = combined.astype("string")
+    text["sheet_row_order"] = range(len(text))
     con.register("raw_xlsx_frame", text)
-    _create_raw_input(con, "raw_xlsx_frame", {c: c for c in CANONICAL_COLUMNS})
+    _create_raw_input(
+        con, "raw_xlsx_frame", {c: c for c in CANONICAL_COLUMNS}, {}, order_by="order by sheet_row_order"
+    )
 
     def locate(n: int) -> str:
         start, name = max(b for b in boundaries if b[0] <= n)

@@ -56,6 +56,11 @@ def test_missing_required_column_is_named_with_its_accepted_spellings(tmp_path: 
         ("InvoiceDate", "536366,22633,WARMER,6,yesterday,1.85,17850,United Kingdom\n", "yesterday"),
         ("InvoiceDate", "536366,22633,WARMER,6,,1.85,17850,United Kingdom\n", "(empty)"),
         ("CustomerID", "536366,22633,WARMER,6,2010-12-01 08:28:00,1.85,ABC,United Kingdom\n", "ABC"),
+        ("CustomerID", "536366,22633,WARMER,6,2010-12-01 08:28:00,1.85,1e20,United Kingdom\n", "1e20"),
+        ("UnitPrice", "536366,22633,WARMER,6,2010-12-01 08:28:00,nan,17850,United Kingdom\n", "nan"),
+        ("UnitPrice", "536366,22633,WARMER,6,2010-12-01 08:28:00,inf,17850,United Kingdom\n", "inf"),
+        ("Quantity", "536366,22633,WARMER,nan,2010-12-01 08:28:00,1.85,17850,United Kingdom\n", "nan"),
+        ("Country", "536366,22633,WARMER,6,2010-12-01 08:28:00,1.85,17850,  \n", "(empty)"),
     ],
 )
 def test_unparsable_value_names_column_line_and_value(tmp_path: Path, load, column, bad_line, value) -> None:
@@ -108,3 +113,26 @@ def test_cli_exits_non_zero_with_a_one_line_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"error: {path}: column 'Quantity' at line 2 value 'six': expected a whole number" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_unterminated_quote_is_a_one_line_csv_error(tmp_path: Path, load) -> None:
+    path = write(tmp_path, HEADER + GOOD_LINE + '536366,22633,"WARMER,6,2010-12-01 08:28:00,1.85,17850,UK\n')
+    with pytest.raises(InputDataError, match=r"cannot be read as CSV \("):
+        load(path)
+
+
+def test_parquet_with_unusable_column_type_names_the_column(tmp_path: Path, lines: pd.DataFrame, load) -> None:
+    frame = lines.assign(Quantity=[[1]] * len(lines))  # a list column: no number to be had
+    path = tmp_path / "odd.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(InputDataError) as raised:
+        load(path)
+    assert raised.value.column == "Quantity"
+    assert raised.value.location == "row 1"
+
+
+def test_path_with_a_quote_loads_and_exports(tmp_path: Path, lines: pd.DataFrame, write_csv, load) -> None:
+    folder = tmp_path / "o'brien"
+    folder.mkdir()
+    path = write_csv(lines, name="o'brien/lines.csv")
+    assert len(load(path)) == len(lines)

@@ -90,3 +90,37 @@ def test_format_is_detected_from_content_not_the_file_name(tmp_path: Path, lines
 def test_column_order_and_case_do_not_matter(lines: pd.DataFrame, write_csv, load) -> None:
     shuffled = lines[list(reversed(UCI_COLUMNS))].rename(columns=str.lower)
     assert_same_lines(load(write_csv(shuffled)), lines)
+
+
+def test_typed_parquet_timestamps_with_zone_or_milliseconds_load(tmp_path: Path, lines: pd.DataFrame, load) -> None:
+    aware = lines.assign(InvoiceDate=lines["InvoiceDate"].dt.tz_localize("Europe/London").dt.tz_convert("UTC"))
+    path = tmp_path / "aware.parquet"
+    aware.to_parquet(path)
+    assert list(load(path)["InvoiceDate"]) == list(lines["InvoiceDate"])  # winter dates: London = UTC
+
+    precise = lines.assign(InvoiceDate=lines["InvoiceDate"] + pd.Timedelta(milliseconds=250))
+    path = tmp_path / "precise.parquet"
+    precise.to_parquet(path)
+    assert list(load(path)["InvoiceDate"]) == list(lines["InvoiceDate"])
+
+
+def test_xlsx_sheets_of_another_layout_are_skipped(tmp_path: Path, lines: pd.DataFrame, load, capsys) -> None:
+    path = tmp_path / "with_notes.xlsx"
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        pd.DataFrame({"Note": ["exported from the shop system"]}).to_excel(writer, sheet_name="Notes", index=False)
+        lines.to_excel(writer, sheet_name="Online Retail", index=False)
+    assert_same_lines(load(path), lines)
+    assert "skipping sheet 'Notes'" in capsys.readouterr().out
+
+
+def test_text_columns_are_trimmed(lines: pd.DataFrame, write_csv, load) -> None:
+    padded = lines.assign(StockCode=" POST ", Country="United Kingdom ")
+    loaded = load(write_csv(padded))
+    assert set(loaded["StockCode"]) == {"POST"}
+    assert set(loaded["Country"]) == {"United Kingdom"}
+
+
+def test_semicolon_delimited_export_loads(lines: pd.DataFrame, tmp_path: Path, load) -> None:
+    path = tmp_path / "european.csv"
+    lines.to_csv(path, index=False, sep=";")
+    assert_same_lines(load(path), lines)

@@ -1,0 +1,31 @@
+"""Exports land under the seed's file names, also when the folder's path contains a quote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.export import MART_EXPORTS, publish_exports, write_exports
+
+
+def _fake_marts(path: Path) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        for export in MART_EXPORTS:
+            key = "report_order" if export.order_by == "1" else export.order_by
+            con.execute(f"create table {export.table} as select * from (values ('b'), ('a')) as t({key})")
+
+
+def test_exports_are_written_sorted_under_seed_names_in_a_quoted_folder(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _fake_marts(warehouse)
+    target = tmp_path / "o'brien exports"
+    files = write_exports(warehouse, tmp_path / "o'brien scratch")
+    publish_exports(files, target)
+    names = {p.name for p in target.iterdir()}
+    assert {"rfm_for_tableau.csv", "rfm_final_for_modeling.csv", "customer_rfm.parquet"} <= names
+    assert len(names) == 2 * len(MART_EXPORTS)
+    assert list(pd.read_csv(target / "rfm_for_tableau.csv")["customer_id"]) == ["a", "b"]
+    assert not (tmp_path / "o'brien scratch").exists()
