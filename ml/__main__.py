@@ -5,41 +5,68 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ml import workflow
+import duckdb
+
+from ml import config, workflow
 from ml.errors import MLStepError
 
 COMMANDS = {
     "run": (workflow.command_run, "evaluate, train, explain and write ml.churn_scores"),
     "evaluate": (
         workflow.command_evaluate,
-        "seed protocol + cross-validated variants, metrics and plots",
+        "seed protocol + cross-validated variants, model choice, threshold, metrics and plots",
     ),
     "train": (
         workflow.command_train,
-        "choose the threshold and fit/save the final pipeline",
+        "choose variant and threshold, fit/save the final pipeline",
     ),
     "explain": (
         workflow.command_explain,
         "SHAP plots for the saved pipeline and the seed model",
     ),
-    "score": (workflow.command_score, "write ml.churn_scores with the saved pipeline"),
+    "score": (workflow.command_score, "write ml.churn_scores with the saved variant and threshold"),
 }
+# Subcommands that choose a threshold, and so use the expected-profit rule's money figures.
+USES_BUSINESS_VALUES = ("run", "evaluate", "train")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m ml", description="Churn model on marts.churn_features.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text)
+        command = sub.add_parser(name, help=help_text)
+        if name in USES_BUSINESS_VALUES:
+            command.add_argument(
+                "--contact-cost",
+                type=float,
+                default=None,
+                help=f"cost of one retention contact (default {config.CONTACT_COST:g}, env {config.CONTACT_COST_ENV})",
+            )
+            command.add_argument(
+                "--saved-churner-value",
+                type=float,
+                default=None,
+                help=f"value of keeping one contacted churner (default {config.PROFIT_PER_SAVED_CHURNER:g}, "
+                f"env {config.SAVED_CHURNER_VALUE_ENV})",
+            )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    function = COMMANDS[args.command][0]
     try:
-        COMMANDS[args.command][0]()
+        if args.command in USES_BUSINESS_VALUES:
+            function(config.business_values(args.contact_cost, args.saved_churner_value))
+        else:
+            function()
     except MLStepError as error:
         print(f"ml: error: {error}", file=sys.stderr)
+        return 2
+    except duckdb.Error as error:
+        # Every warehouse access is wrapped into WarehouseIOError; this is the safety net for one that is not.
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"ml: error: DuckDB: {first_line}", file=sys.stderr)
         return 2
     return 0
 

@@ -6,8 +6,12 @@ the step at another warehouse without reloading modules.
 
 from __future__ import annotations
 
+import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from ml.errors import InvalidSettingError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,22 +100,48 @@ SEED_STRATIFY = False
 
 SMOTE_K_NEIGHBORS = 5
 CV_FOLDS = 5
-# Pipeline variants compared in cross-validation; the final model uses FINAL_VARIANT.
+# Pipeline variants compared in cross-validation, simplest first (the order breaks ties):
+# no rebalancing, then class weights (a reweighted loss), then SMOTE (synthetic rows).
 VARIANTS: tuple[str, ...] = ("unweighted", "class_weight", "smote")
-FINAL_VARIANT = "smote"
-PIPELINE_MAX_ITER = 1000  # features are scaled, so lbfgs converges well within this
+# Which variant ships is decided by a stated rule, not fixed in advance: the one-standard-error
+# rule on mean out-of-fold PR-AUC (the ranking metric that matters when churners are the minority
+# and the flag is set by a threshold). Every variant whose mean PR-AUC is within one standard error
+# (fold std / sqrt(folds)) of the best is "as good"; of those, the simplest ships. Rebalancing
+# changes where a threshold lands, not how customers are ranked, and the threshold rule below
+# chooses the operating point anyway; so rebalancing has to earn its place by ranking better.
+SELECTION_METRIC = "pr_auc"
+SELECTION_RULE = "one_standard_error"
+# newton-cholesky solves this 10-feature problem exactly in a few Newton steps (lbfgs stops at its
+# tolerance, 5-10x slower); same L2-penalised optimum, intercept not penalised.
+PIPELINE_SOLVER = "newton-cholesky"
+PIPELINE_MAX_ITER = 1000
+# The threshold rule is judged on customers it did not see: nested CV, OUTER_FOLDS outer folds, each
+# repeating the whole procedure (variant selection + threshold on inner out-of-fold predictions) on
+# its training part and applying it to its held-out part.
+OUTER_FOLDS = 5
 
 # Decision threshold. Rule "target_recall": the highest threshold whose out-of-fold recall reaches
 # TARGET_RECALL (catch at least 70 % of churners, with as few contacts as possible).
-# Rule "expected_profit": maximise PROFIT_PER_SAVED_CHURNER * TP - CONTACT_COST * (TP + FP).
+# Rule "expected_profit": maximise saved_churner_value * TP - contact_cost * (TP + FP).
 # Both are computed and reported; THRESHOLD_RULE says which one the scores use.
 THRESHOLD_RULE = "target_recall"
 TARGET_RECALL = 0.70
-# Assumed costs, in currency units per customer: a retention offer (voucher + handling) costs 5;
+# Assumed values, in currency units per customer: a retention offer (voucher + handling) costs 5;
 # a churner who is contacted is kept with value 25 (roughly a quarter of the median customer's
-# historical profit at a 25 % margin). Change both when the business gives real numbers.
+# historical profit at a 25 % margin). Placeholders until the business gives real numbers: override
+# them with the environment variables below or `python -m ml run --contact-cost 5
+# --saved-churner-value 25`; the values used are recorded in metrics.json (`business_values`).
 CONTACT_COST = 5.0
 PROFIT_PER_SAVED_CHURNER = 25.0
+CONTACT_COST_ENV = "LIFECYCLE_ML_CONTACT_COST"
+SAVED_CHURNER_VALUE_ENV = "LIFECYCLE_ML_SAVED_CHURNER_VALUE"
+
+# What churn_probability in ml.churn_scores is. "out_of_fold": each customer scored by the
+# cross-validation model that did not train on them (the probabilities the threshold was chosen
+# on, so predicted_churn delivers the rule's recall). "final_model": the saved model fitted on all
+# customers, used only when the mart differs from the data it was trained on.
+SCORE_KIND_OUT_OF_FOLD = "out_of_fold"
+SCORE_KIND_FINAL_MODEL = "final_model"
 
 SHAP_BACKGROUND_SIZE = 200
 TOP_DRIVERS = 3
@@ -136,6 +166,52 @@ def output_dir() -> Path:
     """Folder for this run kind's artefacts (plots, metrics, model); not part of the warehouse."""
     path = Path(os.environ.get(OUTPUT_DIR_ENV, str(DEFAULT_OUTPUT_DIR)))
     return path if path.is_absolute() else REPO_ROOT / path
+
+
+@dataclass(frozen=True)
+class BusinessValues:
+    """The two money figures of the expected-profit rule, and where they came from."""
+
+    contact_cost: float
+    saved_churner_value: float
+    source: str  # "default", "environment" or "command line"
+
+    def as_dict(self) -> dict:
+        return {
+            "contact_cost": self.contact_cost,
+            "saved_churner_value": self.saved_churner_value,
+            "source": self.source,
+        }
+
+
+def _money(name: str, raw: object) -> float:
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidSettingError(f"{name} must be a number, got {raw!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise InvalidSettingError(f"{name} must be a finite number >= 0, got {raw!r}")
+    return value
+
+
+def business_values(contact_cost: float | None = None, saved_churner_value: float | None = None) -> BusinessValues:
+    """Command-line values win over the environment, which wins over the defaults above."""
+    sources = set()
+    resolved = []
+    for given, env, default, name in (
+        (contact_cost, CONTACT_COST_ENV, CONTACT_COST, "contact cost"),
+        (saved_churner_value, SAVED_CHURNER_VALUE_ENV, PROFIT_PER_SAVED_CHURNER, "saved-churner value"),
+    ):
+        if given is not None:
+            resolved.append(_money(f"{name} (command line)", given))
+            sources.add("command line")
+        elif os.environ.get(env, "").strip():
+            resolved.append(_money(f"{name} ({env})", os.environ[env]))
+            sources.add("environment")
+        else:
+            resolved.append(default)
+    source = " + ".join(sorted(sources)) if sources else "default"
+    return BusinessValues(resolved[0], resolved[1], source)
 
 
 def required_columns() -> tuple[str, ...]:

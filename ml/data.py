@@ -10,17 +10,34 @@ import numpy as np
 import pandas as pd
 
 from ml import config
-from ml.errors import MissingFeatureError, WarehouseNotReadyError
+from ml.errors import InvalidFeatureValueError, MissingFeatureError, WarehouseIOError, WarehouseNotReadyError
 
 BUILD_HINT = "run `make run` / dbt build first"
+LOCK_HINT = (
+    "another process may hold the warehouse (a dbt build, another `python -m ml`, or a client such as "
+    "Tableau/DBeaver connected read-write): close it and rerun"
+)
+
+
+def warehouse_io_error(path: Path, action: str, error: duckdb.Error) -> WarehouseIOError:
+    """DuckDB's I/O and lock failures as the project's one-line error (first line of DuckDB's text kept)."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return WarehouseIOError(f"cannot {action} warehouse {path}: {detail}; {LOCK_HINT}")
 
 
 def load_churn_features(path: Path) -> pd.DataFrame:
     """All mart rows ordered by customer_id (the seed's order, which fixes the split)."""
     if not path.is_file():
         raise WarehouseNotReadyError(f"warehouse file {path} not found: {BUILD_HINT}")
-    schema, table = config.FEATURES_TABLE.split(".")
     # read_only lets dashboards and dbt docs keep reading while we do; closed before any write.
+    try:
+        return _read_mart(path)
+    except duckdb.Error as error:
+        raise warehouse_io_error(path, "read", error) from error
+
+
+def _read_mart(path: Path) -> pd.DataFrame:
+    schema, table = config.FEATURES_TABLE.split(".")
     with duckdb.connect(str(path), read_only=True) as con:
         present = con.execute(
             "select column_name from information_schema.columns "
@@ -51,6 +68,24 @@ def feature_matrix(frame: pd.DataFrame, features: tuple[str, ...]) -> pd.DataFra
         if pd.api.types.is_bool_dtype(matrix[column]):
             matrix[column] = matrix[column].astype("int64")
     return matrix
+
+
+def check_log1p_domain(frame: pd.DataFrame, columns: tuple[str, ...] = config.LOG1P_FEATURES) -> None:
+    """Refuse negative values in the columns the pipeline takes log1p of.
+
+    log1p of a value below -1 is NaN, which the imputer would silently replace by the median; and
+    a negative amount (net returns exceeding purchases, possible under a custom cleaning policy)
+    is outside what the model was built for. Better to stop and name the customer.
+    """
+    for column in columns:
+        negative = frame[column] < 0
+        if negative.any():
+            example = frame.loc[negative].sort_values(config.ID_COLUMN).iloc[0]
+            raise InvalidFeatureValueError(
+                f"{int(negative.sum())} customer(s) have a negative {column} (e.g. customer "
+                f"{example[config.ID_COLUMN]}: {example[column]:g}); the pipeline takes log1p of it: "
+                "check the cleaning policy (net returns?) or exclude them from marts.churn_features"
+            )
 
 
 def label_vector(frame: pd.DataFrame) -> np.ndarray:

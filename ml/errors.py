@@ -23,3 +23,15 @@ class TooFewMinorityError(MLStepError):
 
 class ModelNotTrainedError(MLStepError):
     """`explain`/`score` was asked for before `train` saved a model."""
+
+
+class WarehouseIOError(MLStepError):
+    """DuckDB could not open, read or write the warehouse (most often: another process holds its lock)."""
+
+
+class InvalidFeatureValueError(MLStepError):
+    """A feature value the pipeline cannot transform honestly (e.g. a negative amount under log1p)."""
+
+
+class InvalidSettingError(MLStepError):
+    """A setting from the command line or the environment is not usable (e.g. a negative cost)."""

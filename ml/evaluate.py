@@ -54,13 +54,22 @@ def classifier_report(y_true: np.ndarray, fitted: FittedModel) -> dict:
 
 
 def threshold_metrics(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, float]:
-    """Precision, recall and F1 when customers with probability ≥ threshold are flagged."""
-    y_pred = (proba >= threshold).astype(int)
+    """Precision, recall and F1 when customers with probability ≥ threshold are flagged.
+
+    Plain counts (same numbers as sklearn's scorers with zero_division=0): this runs hundreds of
+    times in nested CV, where sklearn's input validation would dominate the run time.
+    """
+    flagged = np.asarray(proba) >= threshold
+    positive = np.asarray(y_true) == 1
+    tp = int(np.sum(flagged & positive))
+    precision = tp / int(flagged.sum()) if flagged.any() else 0.0
+    recall = tp / int(positive.sum()) if positive.any() else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "precision": float(precision_score(y_true, y_pred, zero_division=0)),
-        "recall": float(recall_score(y_true, y_pred, zero_division=0)),
-        "f1": float(f1_score(y_true, y_pred, zero_division=0)),
-        "flagged_share": float(y_pred.mean()),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "flagged_share": float(flagged.mean()),
     }
 
 
@@ -88,10 +97,18 @@ def threshold_for_expected_profit(
 
 @dataclass
 class CrossValidation:
-    """Per-fold metrics and out-of-fold probabilities of one pipeline variant."""
+    """Per-fold metrics, out-of-fold probabilities, and each fold's model with its (train, test) rows."""
 
     fold_metrics: pd.DataFrame
     oof_proba: np.ndarray
+    models: list[Pipeline]
+    folds: list[tuple[np.ndarray, np.ndarray]]
+
+
+def cv_splits(X: pd.DataFrame, y: np.ndarray, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified, shuffled folds; fixed by RANDOM_STATE, so every variant (and a rerun) sees the same ones."""
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.RANDOM_STATE)
+    return list(splitter.split(X, y))
 
 
 def cross_validate(
@@ -107,13 +124,13 @@ def cross_validate(
     Fold metrics at 0.5 show what the variant does by default; ranking metrics need no threshold.
     """
     check_two_classes(y)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.RANDOM_STATE)
     oof = np.full(len(y), np.nan)
-    rows = []
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(X, y)):
+    rows, models, splits = [], [], cv_splits(X, y, folds)
+    for fold, (train_idx, test_idx) in enumerate(splits):
         if needs_smote:
             check_smote_feasible(y[train_idx], f"training part of CV fold {fold}")
         model = make_pipeline().fit(X.iloc[train_idx], y[train_idx])
+        models.append(model)
         proba = model.predict_proba(X.iloc[test_idx])[:, 1]
         oof[test_idx] = proba
         y_test = y[test_idx]
@@ -126,15 +143,19 @@ def cross_validate(
                 **{k: v for k, v in threshold_metrics(y_test, proba, 0.5).items() if k != "flagged_share"},
             }
         )
-    return CrossValidation(pd.DataFrame(rows), oof)
+    return CrossValidation(pd.DataFrame(rows), oof, models, splits)
 
 
-def cross_validate_variants(X: pd.DataFrame, y: np.ndarray) -> dict[str, CrossValidation]:
+def cross_validate_variant(
+    X: pd.DataFrame, y: np.ndarray, variant: str, folds: int = config.CV_FOLDS
+) -> CrossValidation:
+    """One pipeline variant on the standard folds."""
+    return cross_validate(X, y, lambda: build_pipeline(variant), folds=folds, needs_smote=variant == "smote")
+
+
+def cross_validate_variants(X: pd.DataFrame, y: np.ndarray, folds: int = config.CV_FOLDS) -> dict[str, CrossValidation]:
     """Same model, same folds: no rebalancing vs class weights vs SMOTE."""
-    return {
-        variant: cross_validate(X, y, lambda v=variant: build_pipeline(v), needs_smote=variant == "smote")
-        for variant in config.VARIANTS
-    }
+    return {variant: cross_validate_variant(X, y, variant, folds) for variant in config.VARIANTS}
 
 
 def summarise_cv(y: np.ndarray, cv: CrossValidation) -> dict:
@@ -156,11 +177,52 @@ def summarise_cv(y: np.ndarray, cv: CrossValidation) -> dict:
     return summary
 
 
-def choose_threshold(y: np.ndarray, oof_proba: np.ndarray) -> dict:
-    """Apply both stated rules to out-of-fold probabilities; config.THRESHOLD_RULE picks the one used."""
+def select_variant(cvs: dict[str, CrossValidation]) -> dict:
+    """The one-standard-error rule on mean fold PR-AUC; ties and near-ties go to the simplest variant.
+
+    The standard error is the best variant's fold std (ddof=1) / sqrt(folds). config.VARIANTS is
+    ordered simplest first.
+    """
+    metric = config.SELECTION_METRIC
+    means = {v: float(cvs[v].fold_metrics[metric].mean()) for v in config.VARIANTS}
+    best = max(config.VARIANTS, key=lambda v: means[v])  # max keeps the first (simplest) of equals
+    values = cvs[best].fold_metrics[metric]
+    standard_error = float(values.std(ddof=1) / np.sqrt(len(values)))
+    bar = means[best] - standard_error
+    candidates = [v for v in config.VARIANTS if means[v] >= bar]
+    chosen = candidates[0]
+    if chosen == best:
+        reason = f"{chosen} has the best mean {metric} ({means[best]:.4f})"
+        if len(candidates) > 1:
+            reason += f"; {', '.join(candidates[1:])} within one standard error, but not simpler"
+    else:
+        reason = (
+            f"{best} has the best mean {metric} ({means[best]:.4f}), but {chosen} ({means[chosen]:.4f}) is within "
+            f"one standard error ({standard_error:.4f}) of it and simpler, so {chosen} ships"
+        )
+    return {
+        "variant": chosen,
+        "metric": metric,
+        "rule": config.SELECTION_RULE,
+        "simplicity_order": list(config.VARIANTS),
+        "means": means,
+        "best": best,
+        "standard_error": standard_error,
+        "bar": bar,
+        "candidates": candidates,
+        "reason": reason,
+    }
+
+
+def choose_threshold(y: np.ndarray, oof_proba: np.ndarray, variant: str, business: config.BusinessValues) -> dict:
+    """Apply both stated rules to out-of-fold probabilities; config.THRESHOLD_RULE picks the one used.
+
+    `selection` is the rule measured on the very probabilities it was chosen on (so the target
+    recall is met by construction); an honest estimate needs held-out customers (nested_holdout).
+    """
     recall_threshold = threshold_for_target_recall(y, oof_proba, config.TARGET_RECALL)
     profit_threshold, profit = threshold_for_expected_profit(
-        y, oof_proba, config.PROFIT_PER_SAVED_CHURNER, config.CONTACT_COST
+        y, oof_proba, business.saved_churner_value, business.contact_cost
     )
     rules = {
         "target_recall": {
@@ -169,17 +231,124 @@ def choose_threshold(y: np.ndarray, oof_proba: np.ndarray) -> dict:
             **threshold_metrics(y, oof_proba, recall_threshold),
         },
         "expected_profit": {
-            "profit_per_saved_churner": config.PROFIT_PER_SAVED_CHURNER,
-            "contact_cost": config.CONTACT_COST,
+            "saved_churner_value": business.saved_churner_value,
+            "contact_cost": business.contact_cost,
             "threshold": profit_threshold,
             "expected_profit_oof": profit,
             **threshold_metrics(y, oof_proba, profit_threshold),
         },
     }
+    chosen = rules[config.THRESHOLD_RULE]
     return {
         "rule": config.THRESHOLD_RULE,
-        "variant": config.FINAL_VARIANT,
-        "value": rules[config.THRESHOLD_RULE]["threshold"],
-        "chosen_on": "out-of-fold probabilities of the final variant",
+        "variant": variant,
+        "value": chosen["threshold"],
+        "chosen_on": "out-of-fold probabilities of the shipped variant, all customers",
+        "selection": {
+            "measured_on": "the same out-of-fold probabilities (optimistic: the rule was fitted to them)",
+            **{k: chosen[k] for k in ("precision", "recall", "f1", "flagged_share")},
+        },
         "rules": rules,
+    }
+
+
+@dataclass
+class Selection:
+    """The whole model-selection procedure's result on one data set."""
+
+    cvs: dict[str, CrossValidation]
+    summaries: dict[str, dict]
+    choice: dict
+    threshold: dict
+
+    @property
+    def variant(self) -> str:
+        return self.choice["variant"]
+
+    @property
+    def oof_proba(self) -> np.ndarray:
+        return self.cvs[self.variant].oof_proba
+
+
+def select_model(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    business: config.BusinessValues,
+    folds: int = config.CV_FOLDS,
+    summarise: bool = True,
+) -> Selection:
+    """Cross-validate every variant, pick one by the stated rule, choose its threshold on its OOF probabilities.
+
+    summarise=False skips the per-variant report (not needed inside nested CV).
+    """
+    cvs = cross_validate_variants(X, y, folds)
+    summaries = {variant: summarise_cv(y, cv) for variant, cv in cvs.items()} if summarise else {}
+    choice = select_variant(cvs)
+    threshold = choose_threshold(y, cvs[choice["variant"]].oof_proba, choice["variant"], business)
+    return Selection(cvs, summaries, choice, threshold)
+
+
+def _counts(y_true: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+    return confusion_matrix(y_true, flagged.astype(int), labels=[0, 1]).ravel()  # tn, fp, fn, tp
+
+
+def _rates(tn: int, fp: int, fn: int, tp: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "flagged_share": float((tp + fp) / (tn + fp + fn + tp)),
+        "confusion_matrix": [[int(tn), int(fp)], [int(fn), int(tp)]],
+    }
+
+
+def nested_holdout(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    business: config.BusinessValues,
+    outer: int = config.OUTER_FOLDS,
+    inner: int = config.CV_FOLDS,
+) -> dict:
+    """Nested CV: each outer fold reruns select_model on its training part and is judged on its held-out part.
+
+    So variant choice and threshold are both made without the customers they are measured on; the
+    pooled precision/recall (confusion counts summed over outer folds) is what to expect of the rule.
+    """
+    check_two_classes(y)
+    totals = {rule: np.zeros(4, dtype=np.int64) for rule in ("target_recall", "expected_profit")}
+    rows = []
+    for fold, (train_idx, test_idx) in enumerate(cv_splits(X, y, outer)):
+        X_train, y_train = X.iloc[train_idx], y[train_idx]
+        selection = select_model(X_train, y_train, business, inner, summarise=False)
+        if selection.variant == "smote":
+            check_smote_feasible(y_train, f"training part of outer fold {fold}")
+        model = build_pipeline(selection.variant).fit(X_train, y_train)
+        proba = model.predict_proba(X.iloc[test_idx])[:, 1]
+        row: dict = {"fold": fold, "variant": selection.variant, "test_rows": len(test_idx)}
+        for rule, spec in selection.threshold["rules"].items():
+            counts = _counts(y[test_idx], proba >= spec["threshold"])
+            totals[rule] += counts
+            row[rule] = {
+                "threshold": spec["threshold"],
+                "selection_recall": spec["recall"],
+                **_rates(*counts),
+            }
+        rows.append(row)
+    rule = config.THRESHOLD_RULE
+    per_fold = pd.DataFrame([{k: r[rule][k] for k in ("precision", "recall")} for r in rows])
+    return {
+        "measured_on": f"held-out parts of {outer}-fold nested CV (inner {inner}-fold: variant + threshold "
+        "chosen on the outer training part only); counts pooled over outer folds",
+        "rule": rule,
+        **_rates(*totals[rule]),
+        "recall_fold_mean": float(per_fold["recall"].mean()),
+        "recall_fold_std": float(per_fold["recall"].std(ddof=0)),
+        "precision_fold_mean": float(per_fold["precision"].mean()),
+        "precision_fold_std": float(per_fold["precision"].std(ddof=0)),
+        "variants_chosen": [r["variant"] for r in rows],
+        "rules": {name: _rates(*counts) for name, counts in totals.items()},
+        "folds": rows,
     }

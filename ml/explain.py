@@ -76,3 +76,18 @@ def top_drivers(explanation: shap.Explanation, k: int = config.TOP_DRIVERS) -> p
         columns[f"driver_{rank + 1}"] = names[idx]
         columns[f"driver_{rank + 1}_shap"] = values[np.arange(len(values)), idx]
     return pd.DataFrame(columns)
+
+
+def out_of_fold_drivers(
+    models: list[Pipeline], folds: list[tuple[np.ndarray, np.ndarray]], X: pd.DataFrame
+) -> pd.DataFrame:
+    """Top drivers of each customer's out-of-fold probability, from the fold model that produced it.
+
+    So the drivers in a scores row explain the probability in the same row (background: a sample of
+    that fold's training rows). Rows come back in X's order.
+    """
+    parts = []
+    for model, (train_idx, test_idx) in zip(models, folds, strict=True):
+        explanation = pipeline_shap(model, X.iloc[train_idx], X.iloc[test_idx])
+        parts.append(top_drivers(explanation).set_index(pd.Index(test_idx)))
+    return pd.concat(parts).sort_index().reset_index(drop=True)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ml import config
+from ml.data import warehouse_io_error
 
 
 def build_scores(
@@ -19,13 +20,18 @@ def build_scores(
     drivers: pd.DataFrame,
     model_version: str,
     scored_at: datetime,
+    score_kind: str,
 ) -> pd.DataFrame:
-    """One row per customer: probability, flag at the chosen threshold, top drivers, provenance."""
+    """One row per customer: probability, flag at the chosen threshold, top drivers, provenance.
+
+    score_kind says which model produced the probability (config.SCORE_KIND_*).
+    """
     scores = pd.DataFrame(
         {
             config.ID_COLUMN: customer_ids.astype(str).to_numpy(),
             "churn_probability": proba.astype("float64"),
             "predicted_churn": proba >= threshold,
+            "score_kind": score_kind,
         }
     )
     scores = pd.concat([scores, drivers.reset_index(drop=True)], axis=1)
@@ -43,13 +49,24 @@ def _driver_columns_sql() -> str:
 
 
 def write_scores(path: Path, scores: pd.DataFrame) -> int:
-    """Replace the scores table in one transaction (readers never see a half-written table)."""
+    """Replace the scores table in one transaction (readers never see a half-written table).
+
+    DuckDB's lock and I/O failures (e.g. another process holds the file) become WarehouseIOError.
+    """
+    try:
+        return _write_scores(path, scores)
+    except duckdb.Error as error:
+        raise warehouse_io_error(path, "write ml.churn_scores to", error) from error
+
+
+def _write_scores(path: Path, scores: pd.DataFrame) -> int:
     sql = f"""
         create or replace table {config.SCORES_TABLE} as
         select
             {config.ID_COLUMN}::varchar as {config.ID_COLUMN},
             churn_probability::double as churn_probability,
             predicted_churn::boolean as predicted_churn,
+            score_kind::varchar as score_kind,
             {_driver_columns_sql()},
             model_version::varchar as model_version,
             scored_at::timestamp as scored_at
@@ -87,6 +104,14 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
         out_dir / config.SCORES_CSV_FILE: "format csv, header true",
         out_dir / config.SCORES_PARQUET_FILE: "format parquet",
     }
+    try:
+        _copy_out(path, targets)
+    except duckdb.Error as error:
+        raise warehouse_io_error(path, "export ml.churn_scores from", error) from error
+    return list(targets)
+
+
+def _copy_out(path: Path, targets: dict[Path, str]) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
         for target, options in targets.items():
             partial = target.with_name(f".{target.name}.partial")
@@ -95,4 +120,30 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
                 f"to {_sql_string(str(partial))} ({options})"
             )
             partial.replace(target)
-    return list(targets)
+
+
+def realised_flag_metrics(path: Path) -> dict:
+    """predicted_churn as written in ml.churn_scores, against the mart's label: what the flag delivers."""
+    sql = f"""
+        select
+            count(*) filter (where s.predicted_churn and f.{config.LABEL_COLUMN}) as tp,
+            count(*) filter (where s.predicted_churn and not f.{config.LABEL_COLUMN}) as fp,
+            count(*) filter (where not s.predicted_churn and f.{config.LABEL_COLUMN}) as fn,
+            count(*) filter (where not s.predicted_churn and not f.{config.LABEL_COLUMN}) as tn,
+            list(distinct s.score_kind) as score_kinds
+        from {config.SCORES_TABLE} s
+        join {config.FEATURES_TABLE} f using ({config.ID_COLUMN})
+    """
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            tp, fp, fn, tn, kinds = con.execute(sql).fetchone()
+    except duckdb.Error as error:
+        raise warehouse_io_error(path, "read ml.churn_scores from", error) from error
+    return {
+        "measured_on": f"{config.SCORES_TABLE}.predicted_churn joined to {config.FEATURES_TABLE}.{config.LABEL_COLUMN}",
+        "score_kind": sorted(kinds),
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "recall": tp / (tp + fn) if tp + fn else 0.0,
+        "flagged": int(tp + fp),
+        "confusion_matrix": [[int(tn), int(fp)], [int(fn), int(tp)]],
+    }

@@ -164,6 +164,7 @@ def build_pipeline(variant: str) -> Pipeline:
             "model",
             LogisticRegression(
                 class_weight=class_weight,
+                solver=config.PIPELINE_SOLVER,
                 max_iter=config.PIPELINE_MAX_ITER,
                 random_state=config.RANDOM_STATE,
             ),
@@ -172,8 +173,12 @@ def build_pipeline(variant: str) -> Pipeline:
     return Pipeline(steps)
 
 
-def fit_final_pipeline(X: pd.DataFrame, y: np.ndarray, variant: str = config.FINAL_VARIANT) -> Pipeline:
-    """The model that scores every customer: the chosen variant fitted on all labelled rows."""
+def fit_final_pipeline(X: pd.DataFrame, y: np.ndarray, variant: str) -> Pipeline:
+    """The chosen variant fitted on all labelled rows: the saved model, for new data and for explaining.
+
+    It does not write the labelled customers' probabilities (it trained on them, so they would be
+    sharper than the out-of-fold ones the threshold was chosen on).
+    """
     check_two_classes(y)
     if variant == "smote":
         check_smote_feasible(y, "full data set")

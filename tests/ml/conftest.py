@@ -131,10 +131,16 @@ class RunResult:
     warnings: list[str]
 
 
-def run_cli(warehouse: Path, output_dir: Path, command: str = "run") -> int:
-    env = {config.WAREHOUSE_ENV: str(warehouse), config.OUTPUT_DIR_ENV: str(output_dir)}
-    with mock.patch.dict(os.environ, env):
-        return main([command])
+def run_cli(
+    warehouse: Path, output_dir: Path, command: str = "run", *args: str, env: dict[str, str] | None = None
+) -> int:
+    """The CLI in-process; the business-value variables are cleared unless `env` sets them."""
+    settings = {config.WAREHOUSE_ENV: str(warehouse), config.OUTPUT_DIR_ENV: str(output_dir), **(env or {})}
+    with mock.patch.dict(os.environ, settings):
+        for name in (config.CONTACT_COST_ENV, config.SAVED_CHURNER_VALUE_ENV):
+            if name not in (env or {}):
+                os.environ.pop(name, None)
+        return main([command, *args])
 
 
 def read_scores(warehouse: Path) -> pd.DataFrame:

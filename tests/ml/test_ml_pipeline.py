@@ -70,7 +70,7 @@ def test_fitted_pipeline_does_not_resample_at_predict_time(make_features):
         data.feature_matrix(frame, config.PIPELINE_FEATURES),
         data.label_vector(frame),
     )
-    pipeline = train.fit_final_pipeline(X, y)
+    pipeline = train.fit_final_pipeline(X, y, "smote")
     assert pipeline.predict_proba(X.iloc[:37]).shape == (37, 2)
 
 
@@ -78,7 +78,7 @@ def test_null_feature_values_are_imputed_inside_the_pipeline(make_features):
     frame = make_features(rows=200)
     frame.loc[::7, "purchase_interval_std"] = np.nan
     X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
-    proba = train.fit_final_pipeline(X, y).predict_proba(X)[:, 1]
+    proba = train.fit_final_pipeline(X, y, "smote").predict_proba(X)[:, 1]
     assert np.isfinite(proba).all()
 
 
@@ -135,7 +135,7 @@ def test_log1p_features_are_heavy_tailed_pipeline_features_and_frequency_is_not_
 def test_shap_sees_log_and_scaled_features_under_their_mart_names(make_features):
     frame = make_features(rows=300)
     X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
-    pipeline = train.fit_final_pipeline(X, y)
+    pipeline = train.fit_final_pipeline(X, y, "smote")
     seen = explain.model_inputs(pipeline, X)
     assert sorted(seen.columns) == sorted(config.PIPELINE_FEATURES)
     for column in config.PIPELINE_FEATURES:
@@ -157,5 +157,5 @@ def test_boolean_is_domestic_is_fitted_and_explained_as_0_1_without_warnings(mak
     assert set(X["is_domestic"].unique()) <= {0, 1}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        pipeline = train.fit_final_pipeline(X, y)
+        pipeline = train.fit_final_pipeline(X, y, "smote")
         explain.top_drivers(explain.pipeline_shap(pipeline, X, X))
