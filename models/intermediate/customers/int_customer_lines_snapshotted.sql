@@ -1,5 +1,9 @@
 -- Each kept customer line once per as-of timestamp it precedes: the only lines any feature at that
 -- as-of may use (a line at or after the as-of is in the future).
+-- A view, not a table: as a table it copied every kept line once per as-of; as a view its two
+-- readers (purchase days, measures) filter the ledger table directly.
+{{ config(materialized='view') }}
+
 with
 
 cleaned as (

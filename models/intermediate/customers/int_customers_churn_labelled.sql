@@ -20,7 +20,10 @@ labelled as (
     select
         segmented.*,
         thresholds.threshold_days as churn_threshold_days,
-        coalesce(segmented.recency_days > thresholds.threshold_days, false) as is_churned
+        -- NULL, not false, when the as-of has no threshold (no customer has two purchase days):
+        -- an unknown status must not read as "active". The test
+        -- churn_threshold_needs_a_customer_with_two_purchase_days then fails the build.
+        segmented.recency_days > thresholds.threshold_days as is_churned
     from segmented
     inner join thresholds
         on segmented.as_of_at = thresholds.as_of_at
@@ -31,7 +34,7 @@ final as (
 
     select
         *,
-        case when is_churned then 'churned' else 'active' end as churn_status
+        case when is_churned then 'churned' when not is_churned then 'active' end as churn_status
     from labelled
 
 )

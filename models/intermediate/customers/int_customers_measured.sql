@@ -30,6 +30,11 @@ windowed_lines as (
 
     select
         *,
+        -- Amounts summed as exact decimals: a sum of doubles depends on the order the threads add
+        -- them in, so customers with equal spend could differ by an ulp and swap M tiles between
+        -- runs. Prices have at most 3 decimals, so 4 decimals hold every line amount exactly (a
+        -- price with more is rounded to 4 decimals, well below a penny).
+        cast(line_amount as decimal(18, 4)) as exact_line_amount,
         {{ dbt.dateadd('day', -1 * var('recent_spend_window_days') | int, 'as_of_at') }}
             as recent_spend_starts_at
     from lines
@@ -44,11 +49,11 @@ line_totals as (
         min(invoiced_at) as first_purchase_at,
         max(invoiced_at) as last_purchase_at,
         count(distinct invoice_no) as frequency,
-        sum(line_amount) as monetary,
+        sum(exact_line_amount) as monetary,
         sum(quantity) as units,
         count(distinct stock_code) as unique_products,
         sum(
-            case when invoiced_at >= recent_spend_starts_at then line_amount else 0 end
+            case when invoiced_at >= recent_spend_starts_at then exact_line_amount else 0 end
         ) as recent_spend
     from windowed_lines
     group by as_of_at, customer_id
@@ -131,7 +136,7 @@ final as (
         line_totals.as_of_at,
         line_totals.customer_id,
         main_country.country,
-        main_country.country = '{{ var("domestic_country") }}' as is_domestic,
+        main_country.country = {{ sql_string(var('domestic_country')) }} as is_domestic,
         line_totals.first_purchase_at,
         line_totals.last_purchase_at,
         {{ whole_days_between('line_totals.last_purchase_at', 'line_totals.as_of_at') }} as recency_days,
@@ -143,7 +148,7 @@ final as (
         cast(purchase_span.tenure_days as {{ dbt.type_int() }}) as tenure_days,
         cast(purchase_span.mean_purchase_gap_days as {{ type_double() }}) as mean_purchase_gap_days,
         cast(purchase_span.purchase_interval_std as {{ type_double() }}) as purchase_interval_std,
-        cast(line_totals.monetary / line_totals.frequency as {{ type_double() }}) as average_order_value,
+        cast(line_totals.monetary as {{ type_double() }}) / line_totals.frequency as average_order_value,
         cast(line_totals.units / line_totals.frequency as {{ type_double() }}) as items_per_order,
         cast(coalesce(cancellations.cancellation_invoices, 0) as {{ dbt.type_int() }})
             as cancellation_invoices,
@@ -152,9 +157,8 @@ final as (
             as {{ type_double() }}
         ) as return_rate,
         cast(line_totals.recent_spend as {{ type_double() }}) as recent_spend,
-        cast(
-            line_totals.recent_spend / nullif(line_totals.monetary, 0) as {{ type_double() }}
-        ) as recent_spend_share
+        cast(line_totals.recent_spend as {{ type_double() }})
+        / cast(nullif(line_totals.monetary, 0) as {{ type_double() }}) as recent_spend_share
     from line_totals
     inner join purchase_span
         on

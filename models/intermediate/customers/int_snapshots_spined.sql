@@ -6,7 +6,7 @@
     {#- Default: one whole day after the last kept invoice, so the latest buyers have recency 1. -#}
     {%- set as_of_sql = dbt.dateadd('hour', 24, 'last_invoiced_at') | trim -%}
 {%- else -%}
-    {%- set as_of_sql = "cast('" ~ snapshot_date ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- set as_of_sql = 'cast(' ~ sql_string(snapshot_date) ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
 {%- endif %}
 
 with

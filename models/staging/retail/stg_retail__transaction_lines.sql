@@ -6,12 +6,6 @@ source as (
 
 ),
 
-non_product_stock_codes as (
-
-    select upper(stock_code) as stock_code from {{ ref('non_product_stock_codes') }}
-
-),
-
 renamed as (
 
     select
@@ -34,13 +28,11 @@ renamed as (
         ---------- timestamps
         "InvoiceDate" as invoiced_at,
 
-        ---------- flags (one per exclusion reason, named is_<exclusion_reason>)
+        ---------- flags (one per exclusion reason, named is_<exclusion_reason>; is_non_product_code
+        ---------- needs the seed lookup, a join, so the ledger adds it)
         "CustomerID" is null as is_missing_customer,
         upper(left("InvoiceNo", 1)) = 'C' as is_cancellation,
         upper(left("InvoiceNo", 1)) = 'A' as is_adjustment,
-        upper("StockCode") in (
-            select non_product_stock_codes.stock_code from non_product_stock_codes
-        ) as is_non_product_code,
         "Quantity" <= 0 as is_non_positive_quantity,
         "UnitPrice" <= 0 as is_non_positive_price,
         -- The first copy in file order is the original; later identical lines are the duplicates.
