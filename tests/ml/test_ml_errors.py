@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from unittest import mock
+
 import duckdb
 import numpy as np
 import pytest
@@ -62,3 +66,53 @@ def test_checks_raise_project_exceptions():
     with pytest.raises(TooFewMinorityError):
         train.check_smote_feasible(np.array([1] * 5 + [0] * 50), "training part")
     train.check_smote_feasible(np.array([1] * 6 + [0] * 50), "training part")
+
+
+HOLD_LOCK = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])  # read-write: DuckDB takes the file lock, as a BI client or dbt would
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_warehouse_locked_by_another_process_is_one_line(make_features, make_warehouse, tmp_path, ml_cli, capsys):
+    warehouse = make_warehouse(make_features(rows=120))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        code = ml_cli(warehouse, tmp_path / "out")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert_fails_with(capsys, code, "cannot read warehouse", str(warehouse), "another process")
+
+
+def test_failed_write_back_is_one_line_and_leaves_no_traceback(two_runs, synthetic_warehouse, ml_cli, capsys):
+    # Reading works, then the write finds the file locked (another writer got in between).
+    real_connect = duckdb.connect
+
+    def connect(database, *args, read_only=False, **kwargs):
+        if not read_only:
+            raise duckdb.IOException(f'IO Error: Could not set lock on file "{database}": Conflicting lock')
+        return real_connect(database, *args, read_only=read_only, **kwargs)
+
+    with mock.patch("ml.score.duckdb.connect", connect):
+        code = ml_cli(synthetic_warehouse, two_runs[0].output_dir, "score")
+    assert_fails_with(capsys, code, "cannot write ml.churn_scores to warehouse", "Conflicting lock")
+
+
+def test_negative_amount_is_refused_with_column_and_customer(make_features, make_warehouse, tmp_path, ml_cli, capsys):
+    features = make_features(rows=120)
+    features.loc[17, "monetary"] = -42.5
+    warehouse = make_warehouse(features)
+    code = ml_cli(warehouse, tmp_path / "out")
+    assert_fails_with(capsys, code, "negative monetary", f"customer {features.loc[17, 'customer_id']}", "-42.5")
+
+
+def test_unusable_business_values_are_refused(make_features, make_warehouse, tmp_path, ml_cli, capsys):
+    warehouse = make_warehouse(make_features(rows=120))
+    code = ml_cli(warehouse, tmp_path / "out", "train", env={config.CONTACT_COST_ENV: "five"})
+    assert_fails_with(capsys, code, config.CONTACT_COST_ENV, "must be a number")
+    code = ml_cli(warehouse, tmp_path / "out", "run", "--saved-churner-value", "-1")
+    assert_fails_with(capsys, code, "saved-churner value", ">= 0")
