@@ -45,7 +45,7 @@ class Catalogue:
     stock_code: list[str]
     description: list[str]
     base_price: np.ndarray
-    quantity_shift: np.ndarray  # cheap items come in bigger packs
+    quantity_shift: np.ndarray  # pack-size steps (fractional): cheap items in bigger packs
     cdf: np.ndarray  # cumulative popularity, for inverse-CDF sampling
 
     def __len__(self) -> int:
@@ -98,9 +98,14 @@ def _nice_prices(raw: np.ndarray) -> np.ndarray:
 def build_catalogue(rng: np.random.Generator, n: int = profile.N_PRODUCTS) -> Catalogue:
     raw = np.exp(rng.normal(np.log(profile.PRICE_LOG_MEDIAN), profile.PRICE_LOG_SIGMA, n))
     price = _nice_prices(raw)
-    shift = np.where(price < 0.5, 1, 0) - np.where(price > 8.0, 1, 0)
+    # Cheap items come in bigger packs, dear ones singly: quantity falls with price (real
+    # customer lines: corr(log quantity, log price) -0.4), in pack-size steps.
+    shift = np.clip(-profile.QUANTITY_PRICE_STEPS * np.log(price / profile.PRICE_LOG_MEDIAN),
+                    -profile.QUANTITY_PRICE_MAX_STEPS, profile.QUANTITY_PRICE_MAX_STEPS)
     rank = rng.permutation(n)
-    popularity = (rank + 1 + profile.ZIPF_OFFSET) ** -profile.ZIPF_EXPONENT
+    r = rank + 1.0
+    popularity = (r + profile.ZIPF_OFFSET) ** -profile.ZIPF_EXPONENT * np.exp(
+        -((r / profile.TAIL_RANK) ** profile.TAIL_SHAPE))
     cdf = np.cumsum(popularity / popularity.sum())
     return Catalogue(
         stock_code=_stock_codes(rng, n),

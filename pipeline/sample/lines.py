@@ -87,7 +87,9 @@ def _quantities(rng: np.random.Generator, shift: np.ndarray) -> np.ndarray:
     values = np.asarray(profile.QUANTITY_VALUES)
     weights = np.asarray(profile.QUANTITY_WEIGHTS, dtype=float)
     step = rng.choice(len(values), size=len(shift), p=weights / weights.sum())
-    qty = values[np.clip(step + shift, 0, len(values) - 1)].astype(np.int64)
+    # Fractional shifts move a line up (or down) one more step with that probability.
+    step = step + np.floor(shift + rng.random(len(shift))).astype(np.int64)
+    qty = values[np.clip(step, 0, len(values) - 1)].astype(np.int64)
     bulk = rng.random(len(qty)) < profile.BULK_LINE_RATE
     huge = np.exp(rng.uniform(np.log(1000), np.log(profile.BULK_LINE_MAX), bulk.sum()))
     qty[bulk] = np.round(huge).astype(np.int64)
@@ -155,7 +157,7 @@ class LineMaker:
             cust[from_repertoire], slot[from_repertoire], self.seed)
         product = cat.pick(u)
         shift = cat.quantity_shift[product] + np.where(
-            is_cust, self.customers.quantity_shift[np.maximum(cust, 0)], 0)
+            is_cust, self.customers.quantity_shift[np.maximum(cust, 0)], profile.GUEST_QUANTITY_STEPS)
         qty = _quantities(rng, shift)
         price = cat.base_price[product] * np.where(is_cust, 1.0, profile.GUEST_PRICE_MARKUP)
         price = np.where(qty >= profile.BULK_QUANTITY, price * profile.BULK_PRICE_FACTOR, price)
