@@ -352,8 +352,7 @@ def command_train(business: config.BusinessValues | None = None) -> Path:
     business = business or config.business_values()
     out_dir, inputs = prepared_output_dir(), load_inputs()
     chosen = model_selection(inputs, business)
-    pipeline = train_final(inputs, chosen, business, out_dir)
-    del pipeline
+    train_final(inputs, chosen, business, out_dir)
     return update_metrics(
         out_dir,
         inputs,
