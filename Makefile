@@ -36,7 +36,7 @@ test: $(VENV)/.installed lint
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_seed \
 			$(PY) -m pipeline build --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
 	else echo "real data not found at $(REAL_DATA): real-data builds and parity tests are skipped"; fi
-	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb) \
+	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb) \
 		$(PY) -m pytest tests
 
 lint: $(VENV)/.installed
