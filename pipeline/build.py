@@ -96,7 +96,7 @@ def build_warehouse(
     export_scratch = exports_dir.with_name(exports_dir.name + ".building")
     try:
         _say(f"loading {data}")
-        with duckdb.connect(str(scratch)) as con:
+        with duckdb.connect(str(scratch), config={"memory_limit": config.duckdb_memory_limit()}) as con:
             summary = load_raw_lines(con, data)
         encoding = f", {summary.encoding}" if summary.encoding else ""
         _say(f"loaded {summary.lines:,} lines ({summary.file_format}{encoding})")

@@ -45,3 +45,9 @@ def sample_path(scale: float = 1.0, seed: int = 42) -> Path:
 
 
 REAL_DATA_PATH = REPO_ROOT.parent / "shared" / "data" / "online_retail.parquet"
+
+
+def duckdb_memory_limit() -> str:
+    """Cap for DuckDB's memory in the loader (profiles.yml reads the same variable for dbt): past it,
+    DuckDB spills to disk instead of crowding out the machine."""
+    return os.environ.get("LIFECYCLE_DUCKDB_MEMORY_LIMIT", "8GB")

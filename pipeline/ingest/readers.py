@@ -1,5 +1,5 @@
-"""One reader per file format. Each leaves a DuckDB temp table `raw_input` with the canonical column
-names, every value as text, and `raw_line_number` (1..n in file order), so that validation and
+"""One reader per file format. Each leaves `raw_input` (a DuckDB temp table; a view for parquet)
+with the canonical column names, every value as text, and `raw_line_number` (1..n in file order), so that validation and
 typing are written once for all formats."""
 
 from __future__ import annotations
@@ -57,10 +57,14 @@ def _create_raw_input(
     mapping: dict[str, str],
     types: dict[str, str],
     order_by: str = "",
+    materialise: bool = True,
 ) -> None:
     selected = ",\n".join(f'{_as_text(mapping[c], types.get(mapping[c], ""))} as "{c}"' for c in CANONICAL_COLUMNS)
+    # Text files are parsed once into a temp table, since validation reads them several times;
+    # parquet is cheap to rescan, and a text copy of 55 M lines would sit in memory.
+    kind = "temp table" if materialise else "temp view"
     con.execute(
-        f"create or replace temp table {RAW_INPUT} as "
+        f"create or replace {kind} {RAW_INPUT} as "
         f"select row_number() over ({order_by}) as raw_line_number, {selected} from {source_sql}"
     )
 
@@ -83,7 +87,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     try:
         types = _describe(con, source)
         mapping = _require_columns(path, [c for c in types if c != "file_row_number"])
-        _create_raw_input(con, source, mapping, types, order_by="order by file_row_number")
+        _create_raw_input(con, source, mapping, types, order_by="order by file_row_number", materialise=False)
         line_count = _count(con)
     except duckdb.Error as error:
         raise InputDataError(path, f"not a readable parquet file ({_first_line(error)})") from error
