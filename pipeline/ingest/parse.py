@@ -75,32 +75,34 @@ def _date_rule(date_formats: list[str]) -> ColumnRule:
     return next(rule for rule in _rules(date_formats) if rule.column == "InvoiceDate")
 
 
-def _first_failure(con: duckdb.DuckDBPyConnection, rule: ColumnRule) -> tuple[int, str | None] | None:
-    present = f"nullif(trim(\"{rule.column}\"), '') is not null"
+def _failure_condition(rule: ColumnRule) -> str:
     failed = f"({rule.parsed}) is null"
-    condition = failed if rule.required else f"{present} and {failed}"
-    return con.execute(
-        f'select raw_line_number, "{rule.column}" from {RAW_INPUT} where {condition} order by raw_line_number limit 1'
-    ).fetchone()
+    if rule.required:
+        return failed
+    return f"nullif(trim(\"{rule.column}\"), '') is not null and {failed}"
 
 
-def _choose_date_formats(con: duckdb.DuckDBPyConnection) -> list[str]:
-    month_first = _date_rule(_ISO_FORMATS + _MONTH_FIRST)
-    if _first_failure(con, month_first) is None:
-        return _ISO_FORMATS + _MONTH_FIRST
-    day_first = _date_rule(_ISO_FORMATS + _DAY_FIRST)
-    if _first_failure(con, day_first) is None:
-        return _ISO_FORMATS + _DAY_FIRST
-    return _ISO_FORMATS + _MONTH_FIRST  # report failures against the documented formats
+def _first_failing_lines(con: duckdb.DuckDBPyConnection, rules: list[ColumnRule]) -> list[int | None]:
+    """The first failing line of every rule, in one scan of the input (55 M lines at 100x)."""
+    firsts = ", ".join(f"min(raw_line_number) filter (where {_failure_condition(rule)})" for rule in rules)
+    return list(con.execute(f"select {firsts} from {RAW_INPUT}").fetchone())
 
 
 def typed_select(con: duckdb.DuckDBPyConnection, raw: RawInput) -> str:
     """Validate every rule and return the SELECT that yields typed raw lines."""
-    rules = _rules(_choose_date_formats(con))
-    for rule in rules:
-        failure = _first_failure(con, rule)
-        if failure is not None:
-            line, value = failure
+    month_first = _rules(_ISO_FORMATS + _MONTH_FIRST)
+    day_first = _date_rule(_ISO_FORMATS + _DAY_FIRST)
+    *month_first_failures, day_first_failure = _first_failing_lines(con, [*month_first, day_first])
+    date_index = next(i for i, rule in enumerate(month_first) if rule.column == "InvoiceDate")
+    rules, failures = month_first, month_first_failures
+    if month_first_failures[date_index] is not None and day_first_failure is None:
+        rules = _rules(_ISO_FORMATS + _DAY_FIRST)
+        failures = [*month_first_failures[:date_index], None, *month_first_failures[date_index + 1 :]]
+    for rule, line in zip(rules, failures, strict=True):
+        if line is not None:
+            value = con.execute(
+                f'select "{rule.column}" from {RAW_INPUT} where raw_line_number = ?', [line]
+            ).fetchone()[0]
             shown = "(empty)" if value is None or not str(value).strip() else value
             raise InputDataError(
                 raw.path,
