@@ -27,7 +27,7 @@ def detect_encoding(path: Path) -> str:
     """Return 'utf-8' or 'latin-1' (the spelling DuckDB's CSV reader accepts)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
-    first_bad_utf8: int | None = None
+    is_utf8 = True
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK_BYTES):
             forbidden = chunk.translate(None, _ALLOWED_BYTES)
@@ -40,15 +40,15 @@ def detect_encoding(path: Path) -> str:
                     f"at byte {at} (UTF-16 or a binary file?); export it as UTF-8 CSV",
                     location=f"line {_line_of(path, at)}",
                 )
-            if first_bad_utf8 is None:
+            if is_utf8:
                 try:
                     decoder.decode(chunk, final=False)
-                except UnicodeDecodeError as error:
-                    first_bad_utf8 = offset + error.start
+                except UnicodeDecodeError:
+                    is_utf8 = False
             offset += len(chunk)
-    if first_bad_utf8 is None:
+    if is_utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            first_bad_utf8 = offset
-    return "utf-8" if first_bad_utf8 is None else "latin-1"
+            is_utf8 = False
+    return "utf-8" if is_utf8 else "latin-1"
