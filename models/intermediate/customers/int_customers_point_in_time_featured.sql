@@ -53,9 +53,24 @@ invoices_with_gaps as (
 
 invoices_before as (
 
+    -- Amounts and counts summed as integer-valued doubles: such sums are exact (below 2^53), so
+    -- they do not depend on the order threads add them in (equal spends stay equal and keep their
+    -- M tile), and they are cheaper than the 128-bit sums of DECIMAL or INTEGER columns. Spend is
+    -- in ten-thousandths of a pound (the invoice aggregate's exact 4-decimal amount).
     select
         spine.*,
-        invoices_with_gaps.*
+        invoices_with_gaps.customer_id,
+        invoices_with_gaps.invoice_no,
+        invoices_with_gaps.invoiced_at,
+        invoices_with_gaps.country,
+        invoices_with_gaps.is_purchase,
+        invoices_with_gaps.counts_as_purchase_invoice,
+        invoices_with_gaps.counts_as_cancellation_invoice,
+        invoices_with_gaps.starts_purchase_day,
+        cast(invoices_with_gaps.spend * 10000 as {{ type_double() }}) as spend_ten_thousandths,
+        cast(invoices_with_gaps.units as {{ type_double() }}) as units,
+        cast(invoices_with_gaps.new_products as {{ type_double() }}) as new_products,
+        cast(invoices_with_gaps.gap_days as {{ type_double() }}) as gap_days
     from invoices_with_gaps
     inner join spine
         on invoices_with_gaps.invoiced_at < spine.as_of_at
@@ -70,40 +85,42 @@ totals as (
         min(case when is_purchase then invoiced_at end) as first_purchase_at,
         max(case when is_purchase then invoiced_at end) as last_purchase_at,
         max(case when is_purchase then country end) as any_country,
-        sum(case when starts_purchase_day then 1 else 0 end) as purchase_days,
-        sum(case when counts_as_purchase_invoice then 1 else 0 end) as invoices,
-        sum(spend) as spend,
+        count(case when starts_purchase_day then 1 end) as purchase_days,
+        count(case when counts_as_purchase_invoice then 1 end) as invoices,
+        sum(spend_ten_thousandths) / 10000 as spend,
         sum(units) as units,
         sum(new_products) as unique_products,
-        sum(case when counts_as_cancellation_invoice then 1 else 0 end) as cancellation_invoices,
+        count(case when counts_as_cancellation_invoice then 1 end) as cancellation_invoices,
         {% for window in windows -%}
             {%- set in_window = 'invoiced_at >= window_' ~ window ~ 'd_starts_at' %}
-            sum(case when starts_purchase_day and {{ in_window }} then 1 else 0 end) as purchase_days_{{ window }}d,
-            sum(case when counts_as_purchase_invoice and {{ in_window }} then 1 else 0 end) as invoices_{{ window }}d,
-            sum(case when {{ in_window }} then spend else 0 end) as spend_{{ window }}d,
+            count(case when starts_purchase_day and {{ in_window }} then 1 end) as purchase_days_{{ window }}d,
+            count(case when counts_as_purchase_invoice and {{ in_window }} then 1 end) as invoices_{{ window }}d,
+            sum(case when {{ in_window }} then spend_ten_thousandths else 0 end) / 10000 as spend_{{ window }}d,
             sum(case when {{ in_window }} then units else 0 end) as units_{{ window }}d,
             sum(case when {{ in_window }} then new_products else 0 end) as new_products_{{ window }}d,
-            sum(
-                case when counts_as_cancellation_invoice and {{ in_window }} then 1 else 0 end
+            count(
+                case when counts_as_cancellation_invoice and {{ in_window }} then 1 end
             ) as cancellation_invoices_{{ window }}d,
         {% endfor -%}
-        sum(case when invoiced_at >= trend_recent_starts_at then spend else 0 end) as spend_recent_trend,
+        sum(
+            case when invoiced_at >= trend_recent_starts_at then spend_ten_thousandths else 0 end
+        ) / 10000 as spend_recent_trend,
         sum(
             case
                 when invoiced_at >= trend_previous_starts_at and invoiced_at < trend_recent_starts_at
-                    then spend
+                    then spend_ten_thousandths
                 else 0
             end
-        ) as spend_previous_trend,
-        -- Gap statistics from exact integer sums (a double stddev aggregate can differ in the last
-        -- bit between runs, depending on how threads combine partial results).
+        ) / 10000 as spend_previous_trend,
+        -- Gap statistics from exact sums (a stddev aggregate can differ in the last bit between
+        -- runs, depending on how threads combine partial results).
         count(gap_days) as gaps,
         sum(gap_days) as gap_sum,
         sum(gap_days * gap_days) as gap_square_sum,
         {{ max_by('gap_days', 'case when starts_purchase_day then invoiced_at end') }} as last_gap_days
     from invoices_before
     group by as_of_at, customer_id
-    having sum(case when counts_as_purchase_invoice then 1 else 0 end) > 0
+    having count(case when counts_as_purchase_invoice then 1 end) > 0
 
 ),
 
@@ -124,7 +141,7 @@ country_invoices as (
         invoices_before.as_of_at,
         invoices_before.customer_id,
         invoices_before.country,
-        sum(case when invoices_before.counts_as_purchase_invoice then 1 else 0 end) as invoices,
+        count(case when invoices_before.counts_as_purchase_invoice then 1 end) as invoices,
         max(invoices_before.invoiced_at) as last_invoiced_at
     from invoices_before
     inner join multi_country_customers
