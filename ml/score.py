@@ -111,12 +111,14 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
     return list(targets)
 
 
-def _copy_out(path: Path, targets: dict[Path, str]) -> None:
+def _copy_out(
+    path: Path, targets: dict[Path, str], table: str = config.SCORES_TABLE, order_by: str = config.ID_COLUMN
+) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
         for target, options in targets.items():
             partial = target.with_name(f".{target.name}.partial")
             con.execute(
-                f"copy (select * from {config.SCORES_TABLE} order by {config.ID_COLUMN}) "
+                f"copy (select * from {table} order by {order_by}) "
                 f"to {_sql_string(str(partial))} ({options})"
             )
             partial.replace(target)
