@@ -67,13 +67,16 @@ LOGREG_C = 0.001
 LOGREG_SOLVER = "lbfgs"
 LOGREG_MAX_ITER = 2000
 # Boosted trees kept small: a few thousand customers per as-of and strongly correlated snapshots,
-# so shallow trees with a strong leaf minimum and a low learning rate; a fixed number of
-# iterations (no early stopping) keeps the fit deterministic and free of an internal random split.
+# and a signal that is close to additive, so shallow trees with a strong leaf minimum and a low
+# learning rate; a fixed number of iterations (no early stopping) keeps the fit deterministic and
+# free of an internal random split. Chosen on the backtest as-ofs before T (real data, mean
+# ROC-AUC): 7 leaves / rate 0.03 / 300 trees / 100 per leaf 0.7594; 7 / 0.05 / 150 / 200 0.7584;
+# 15 / 0.02 / 400 / 150 0.7541; 15 / 0.05 / 200 / 80 0.7531.
 HGB_PARAMS: dict = {
-    "learning_rate": 0.05,
-    "max_iter": 200,
-    "max_leaf_nodes": 15,
-    "min_samples_leaf": 80,
+    "learning_rate": 0.03,
+    "max_iter": 300,
+    "max_leaf_nodes": 7,
+    "min_samples_leaf": 100,
     "l2_regularization": 1.0,
     "early_stopping": False,
 }
