@@ -64,7 +64,8 @@ def _dbt_executable() -> str:
     return str(beside_python) if beside_python.exists() else "dbt"
 
 
-def run_dbt_build(database: Path, dbt_vars: str | None) -> None:
+def run_dbt_build(database: Path, dbt_vars: str | None, selector: list[str] | None = None) -> None:
+    """`selector`: extra dbt node selection arguments, e.g. ["--exclude", "source:ml+"]."""
     command = [
         _dbt_executable(),
         "build",
@@ -72,6 +73,7 @@ def run_dbt_build(database: Path, dbt_vars: str | None) -> None:
         str(config.REPO_ROOT),
         "--profiles-dir",
         str(config.REPO_ROOT),
+        *(selector or []),
     ]
     if dbt_vars:
         command += ["--vars", dbt_vars]
@@ -101,7 +103,8 @@ def build_warehouse(
         encoding = f", {summary.encoding}" if summary.encoding else ""
         _say(f"loaded {summary.lines:,} lines ({summary.file_format}{encoding})")
         _say(f"dbt build{' --vars ' + dbt_vars if dbt_vars else ''}")
-        run_dbt_build(scratch, dbt_vars)
+        # Models reading ml.* tables (customers_at_risk) need the ml step's output: not built here.
+        run_dbt_build(scratch, dbt_vars, ["--exclude", "source:ml+"])
         _say("writing exports")
         exported = write_exports(scratch, export_scratch)
     except BaseException as error:

@@ -19,7 +19,40 @@
 {%- endif -%}
 {%- set cadence = var('snapshot_cadence') | string | trim -%}
 {%- set horizon_days = var('churn_horizon_days') | int -%}
-{%- set earliest_sql = dbt.dateadd('day', var('snapshot_min_history_days') | int, 'first_invoiced_on') | trim %}
+{%- set earliest_sql = dbt.dateadd('day', var('snapshot_min_history_days') | int, 'first_invoiced_on') | trim -%}
+{%- set start_date = var('snapshot_start_date') -%}
+{%- set end_date = var('snapshot_end_date') -%}
+{%- if cadence == 'monthly' -%}
+    {#- The first month start on or after the earliest allowed date. -#}
+    {%- set month_start_sql = dbt.date_trunc('month', earliest_sql) | trim -%}
+    {%- set series_starts_sql -%}
+        case
+            when {{ month_start_sql }} < {{ earliest_sql }} then {{ dbt.dateadd('month', 1, month_start_sql) }}
+            else {{ month_start_sql }}
+        end
+    {%- endset -%}
+    {%- set series_ends_sql = 'last_invoiced_at' -%}
+    {%- set step_count, step_unit = 1, 'month' -%}
+{%- elif cadence == 'every_n_days' -%}
+    {%- if start_date is none or start_date | string | trim == '' -%}
+        {%- set series_starts_sql = earliest_sql -%}
+    {%- else -%}
+        {%- set series_starts_sql = 'cast(' ~ sql_string(start_date) ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
+    {%- endif -%}
+    {%- if end_date is none or end_date | string | trim == '' -%}
+        {%- set series_ends_sql = 'last_invoiced_at' -%}
+    {%- else -%}
+        {%- set series_ends_sql = 'cast(' ~ sql_string(end_date) ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
+    {%- endif -%}
+    {%- set step_count, step_unit = var('snapshot_every_n_days') | int, 'day' -%}
+    {%- if step_count < 1 -%}
+        {{ exceptions.raise_compiler_error("var snapshot_every_n_days must be at least 1, got " ~ step_count) }}
+    {%- endif -%}
+{%- elif cadence != 'list' -%}
+    {{ exceptions.raise_compiler_error(
+        "var snapshot_cadence must be monthly, every_n_days or list; got '" ~ cadence ~ "'"
+    ) }}
+{%- endif %}
 
 with
 
@@ -47,75 +80,20 @@ current_snapshot as (
 
 ),
 
-{% if cadence == 'monthly' %}
-
-month_bounds as (
-
-    select
-        -- The first month start on or after the earliest allowed date.
-        case
-            when {{ dbt.date_trunc('month', earliest_sql) }} < {{ earliest_sql }}
-                then {{ dbt.dateadd('month', 1, dbt.date_trunc('month', earliest_sql)) }}
-            else {{ dbt.date_trunc('month', earliest_sql) }}
-        end as series_starts_at,
-        last_invoiced_at as series_ends_at
-    from bounds
-
-),
-
 past_as_ofs as (
 
-    {{ timestamp_series('series_starts_at', 'series_ends_at', 1, 'month', 'month_bounds') }}
-
-),
-
-{% elif cadence == 'every_n_days' %}
-    {%- set start_date = var('snapshot_start_date') -%}
-    {%- set end_date = var('snapshot_end_date') %}
-
-day_bounds as (
-
-    select
-        {% if start_date is none or start_date | string | trim == '' -%}
-            {{ earliest_sql }}
-        {%- else -%}
-            cast({{ sql_string(start_date) }} as {{ dbt.type_timestamp() }})
-        {%- endif %} as series_starts_at,
-        {% if end_date is none or end_date | string | trim == '' -%}
-            last_invoiced_at
-        {%- else -%}
-            cast({{ sql_string(end_date) }} as {{ dbt.type_timestamp() }})
-        {%- endif %} as series_ends_at
-    from bounds
-
-),
-
-past_as_ofs as (
-
-    {{ timestamp_series('series_starts_at', 'series_ends_at', var('snapshot_every_n_days') | int, 'day', 'day_bounds') }}
-
-),
-
-{% elif cadence == 'list' %}
-    {%- set as_of_dates = var('snapshot_as_of_dates') or [] %}
-
-past_as_ofs as (
-
-    {% for as_of_date in as_of_dates -%}
-        select cast({{ sql_string(as_of_date) }} as {{ dbt.type_timestamp() }}) as series_at
-        {% if not loop.last %}union all{% endif %}
-    {% else -%}
+    {% if cadence == 'list' -%}
+        {%- for as_of_date in var('snapshot_as_of_dates') or [] %}
+            select cast({{ sql_string(as_of_date) }} as {{ dbt.type_timestamp() }}) as series_at
+            union all
+        {%- endfor %}
         select cast(null as {{ dbt.type_timestamp() }}) as series_at
         where false
-    {%- endfor %}
+    {%- else -%}
+        {{ timestamp_series(series_starts_sql, series_ends_sql, step_count, step_unit, 'bounds') }}
+    {%- endif %}
 
 ),
-
-{% else %}
-    {{ exceptions.raise_compiler_error(
-        "var snapshot_cadence must be monthly, every_n_days or list; got '" ~ cadence ~ "'"
-    ) }}
-{% endif %}
 
 spine as (
 
