@@ -11,7 +11,7 @@ import pandas as pd
 
 from ml.data import warehouse_io_error
 from ml.forward import config
-from ml.score import _copy_out
+from ml.score import _copy_out, replace_table
 
 DRIVER_COLUMNS = tuple(
     column for rank in range(1, config.TOP_DRIVERS + 1) for column in (f"driver_{rank}", f"driver_{rank}_shap")
@@ -58,31 +58,17 @@ def _select_sql() -> str:
 
 def write_scores(path: Path, scores: pd.DataFrame) -> int:
     """Replace the table in one transaction: readers see the old table or the new one, never a half."""
-    schema = config.SCORES_TABLE.split(".")[0]
     sql = f"""
         create or replace table {config.SCORES_TABLE} as
         select
             {_select_sql()}
-        from forward_scores_frame
+        from scores_frame
         order by {config.ID_COLUMN}
     """
     try:
-        with duckdb.connect(str(path)) as con:
-            con.register("forward_scores_frame", scores)
-            con.execute("begin transaction")
-            try:
-                con.execute(f"create schema if not exists {schema}")
-                con.execute(sql)
-                con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
-            finally:
-                con.unregister("forward_scores_frame")
-            (count,) = con.execute(f"select count(*) from {config.SCORES_TABLE}").fetchone()
+        return replace_table(path, config.SCORES_TABLE, sql, scores)
     except duckdb.Error as error:
         raise warehouse_io_error(path, f"write {config.SCORES_TABLE} to", error) from error
-    return int(count)
 
 
 def export_scores(path: Path, out_dir: Path) -> list[Path]:
