@@ -13,9 +13,21 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
 
+from ml.errors import SingleClassLabelError
 from ml.forward import config
-from ml.train import check_smote_feasible, check_two_classes
+from ml.train import check_smote_feasible
+
+
+def check_two_classes(y: np.ndarray, part: str) -> None:
+    """Fitting and Platt scaling both need churners and non-churners."""
+    if np.unique(y).size < 2:
+        only = "churned" if y.size and y[0] == 1 else "bought again"
+        raise SingleClassLabelError(
+            f"{config.LABEL_COLUMN} has a single class in the {part} (every customer {only}): "
+            "check the snapshot cadence and churn_horizon_days"
+        )
 
 
 def signed_log1p(values: np.ndarray) -> np.ndarray:
@@ -119,14 +131,15 @@ def fit_calibrated(
     """Fit on the fit as-ofs, then Platt-scale the frozen model on the (later) calibration as-of."""
     X_fit, y_fit = fit
     X_cal, y_cal = calibration
-    check_two_classes(y_fit)
-    check_two_classes(y_cal)
+    check_two_classes(y_fit, "fit as-ofs")
+    check_two_classes(y_cal, "calibration as-of")
     if name.endswith("_smote"):
         check_smote_feasible(y_fit, "fit as-ofs")
     used = list(model_features(name, features))
-    fitted = build(name, features).fit(X_fit[used], y_fit)
-    calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method=config.CALIBRATION_METHOD)
-    return calibrated.fit(X_cal[used], y_cal)
+    with threadpool_limits(config.NATIVE_THREADS):  # whoever calls: see NATIVE_THREADS
+        fitted = build(name, features).fit(X_fit[used], y_fit)
+        calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method=config.CALIBRATION_METHOD)
+        return calibrated.fit(X_cal[used], y_cal)
 
 
 def inner_pipeline(calibrated: CalibratedClassifierCV) -> Pipeline:

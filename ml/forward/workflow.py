@@ -10,11 +10,12 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ml import config as ml_config
 from ml.forward import config, evaluate, explain, metrics, models, plots, protocol, score
-from ml.forward.data import Snapshots, load_snapshots
+from ml.forward.data import Snapshots, feature_matrix, load_snapshots
 from ml.workflow import library_versions, log, prepared_output_dir
 
 
@@ -23,7 +24,7 @@ class Plan:
     """The snapshots and every split the protocol makes of them."""
 
     snapshots: Snapshots
-    as_ofs: object  # pd.DataFrame of labelled as-ofs
+    as_ofs: pd.DataFrame  # labelled as-ofs with their label window ends, oldest first
     backtest: list[protocol.Split]  # oldest first; the last one tests on T
 
     @property
@@ -124,7 +125,7 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
         f"{split.calibration_as_of:%Y-%m-%d} ({len(data.calibration[1])} customers)"
     )
     model = models.fit_calibrated(shipped, snapshots.features, data.fit, data.calibration)
-    X_now = evaluate.feature_matrix(snapshots.scoring, evaluate.all_columns(snapshots))
+    X_now = feature_matrix(snapshots.scoring, evaluate.all_columns(snapshots))
     proba = models.predict(model, X_now)
     pipeline = models.inner_pipeline(model)
     used = list(pipeline.feature_names_in_)
