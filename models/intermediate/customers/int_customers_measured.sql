@@ -105,16 +105,7 @@ country_invoices as (
 
 main_country as (
 
-    -- A customer's country: the one with most invoices; on a tie, the one bought from last.
-    select
-        as_of_at,
-        customer_id,
-        country
-    from country_invoices
-    qualify row_number() over (
-        partition by as_of_at, customer_id
-        order by invoices desc, last_invoiced_at desc, country asc
-    ) = 1
+    {{ main_country_select('country_invoices') }}
 
 ),
 
