@@ -42,7 +42,8 @@ test: $(VENV)/.installed lint
 	else echo "real data not found at $(REAL_DATA): real-data builds and parity tests are skipped"; fi
 	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb \
 		LIFECYCLE_REAL_FORWARD_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json) \
-		LIFECYCLE_SAMPLE_WAREHOUSE=$(TEST_DIR)/sample.duckdb $(PY) -m pytest tests
+		LIFECYCLE_SAMPLE_WAREHOUSE=$(TEST_DIR)/sample.duckdb LIFECYCLE_SAMPLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
+		$(PY) -m pytest tests
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check pipeline ml tests

@@ -15,9 +15,6 @@ LABEL_COLUMN = "churned_in_horizon"
 HORIZON_COLUMN = "horizon_days"
 COUNTRY_COLUMN = "country"
 
-# The dbt vars whose sum is the shortest data span with one labelled snapshot (named in errors).
-SPAN_VARS = ("snapshot_min_history_days", "churn_horizon_days")
-
 # Feature groups, by pattern on the mart's column names (windows follow feature_windows_days, so a
 # new window joins its group without touching this file). Each feature belongs to exactly one group;
 # a mart column matching none is not a feature (keys, label, country as text).

@@ -29,13 +29,15 @@ class DataSpan:
             return "the snapshots hold no purchase"
         days = (self.current_as_of - self.first_purchase_at).days
         return (
-            f"the data spans {days} days ({self.first_purchase_at:%Y-%m-%d} to the current as-of "
+            f"the data spans about {days} days ({self.first_purchase_at:%Y-%m-%d} to the current as-of "
             f"{self.current_as_of:%Y-%m-%d})"
         )
 
-    def need(self) -> str:
-        horizon = f"{self.horizon_days}" if self.horizon_days is not None else "churn_horizon_days"
-        return f"{' + '.join(config.SPAN_VARS)} days (horizon {horizon})"
+    def need(self, horizons: int = 1) -> str:
+        """The vars' sum that a span needs, with the horizon the marts were built with."""
+        horizon = f"{self.horizon_days}" if self.horizon_days is not None else "?"
+        times = f"{horizons} x " if horizons > 1 else ""
+        return f"snapshot_min_history_days + {times}churn_horizon_days (horizon {horizon}) days"
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,8 @@ def split_for_test(as_ofs: pd.DataFrame, test_as_of: pd.Timestamp, span: DataSpa
     if len(training) < 2:
         raise NotEnoughHistoryError(
             f"test as-of {test_as_of:%Y-%m-%d} has {len(training)} earlier as-of(s) whose label window ends by it, "
-            f"need 2 (fit + calibrate): {span.describe()}; that needs about {span.need()} + two horizons "
-            "+ one snapshot step"
+            f"need 2 (fit + calibrate): {span.describe()}; a fit/calibrate/test split needs about "
+            f"{span.need(horizons=2)} + one snapshot step"
         )
     return Split(tuple(training[:-1]), training[-1], test_as_of)
 
@@ -104,8 +106,8 @@ def scoring_split(as_ofs: pd.DataFrame, span: DataSpan) -> Split:
     require_labelled(as_ofs, span)
     if len(as_ofs) < 2:
         raise NotEnoughHistoryError(
-            f"only 1 labelled as-of, need 2 (fit + calibrate): {span.describe()}; each labelled as-of needs "
-            f"{span.need()} of data, and a second one a snapshot step more"
+            f"only 1 labelled as-of, need 2 (fit + calibrate): {span.describe()}; one labelled as-of needs "
+            f"{span.need()} of data, a second one a snapshot step more"
         )
     dates = as_ofs[config.AS_OF_COLUMN].tolist()
     return Split(tuple(dates[:-1]), dates[-1], None)
