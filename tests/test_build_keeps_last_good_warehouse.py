@@ -38,7 +38,7 @@ def test_one_release_holds_marts_scores_exports_and_dashboard(published: Layout)
     for link in (published.warehouse, published.exports_dir, published.ml_dir):
         assert link.is_symlink() and link.resolve().parent == release
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
-        customers = con.execute("select count(*) from marts.churn_features").fetchone()[0]
+        customers = con.execute("select count(*) from marts.churn_features").fetchall()[0][0]
         scores = con.sql("select * from ml.churn_scores order by customer_id").df()
     assert customers > 0 and len(scores) == customers
     exported = pd.read_csv(published.exports_dir / "churn_scores.csv", dtype={"customer_id": str})

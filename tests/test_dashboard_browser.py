@@ -74,7 +74,7 @@ def warehouse(published: Layout, tmp_path_factory: pytest.TempPathFactory) -> Pa
         present = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'marts' "
             "and table_name = 'customers_at_risk'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not present:
             con.execute(AT_RISK_SQL)
     return copy
@@ -102,9 +102,10 @@ def page(warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
         page.goto(html.as_uri())
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
         page.problems, page.outside = problems, outside
-        yield page
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        yield page
+        page.screenshot(path=str(ARTIFACTS / "dashboard_filtered.png"), full_page=True)
         browser.close()
 
 

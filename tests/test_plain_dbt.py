@@ -64,8 +64,8 @@ def test_plain_dbt_build_on_a_fresh_clone_loads_the_file_named_by_the_environmen
     result = _dbt(clone, LIFECYCLE_DATA=str(small_sample))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     with duckdb.connect(str(clone / "warehouse" / "lifecycle.duckdb"), read_only=True) as con:
-        (source,) = con.execute("select source_file from raw.load_metadata").fetchone()
-        (customers,) = con.execute("select count(*) from marts.customer_rfm").fetchone()
+        (source,) = con.execute("select source_file from raw.load_metadata").fetchall()[0]
+        (customers,) = con.execute("select count(*) from marts.customer_rfm").fetchall()[0]
     assert source == str(small_sample.resolve()) and customers > 0
 
 
@@ -121,8 +121,8 @@ def test_without_a_named_file_the_plugin_loads_the_bundled_sample_once(
     credentials = SimpleNamespace(path=str(warehouse))
     Plugin(name="loader", plugin_config={"raw_data_file": ""}, credentials=credentials)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        first = con.execute("select source_file, loaded_at from raw.load_metadata").fetchone()
+        first = con.execute("select source_file, loaded_at from raw.load_metadata").fetchall()[0]
     assert first[0] == str(small_sample.resolve())
     Plugin(name="loader", plugin_config={"raw_data_file": ""}, credentials=credentials)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("select source_file, loaded_at from raw.load_metadata").fetchone() == first
+        assert con.execute("select source_file, loaded_at from raw.load_metadata").fetchall()[0] == first

@@ -21,7 +21,7 @@ READER = textwrap.dedent(
     con = duckdb.connect(sys.argv[1], read_only=True)
     query = "select sha256, (select count(*) from raw.transaction_lines) from raw.load_metadata"
     for _ in sys.stdin:
-        print(*con.execute(query).fetchone(), flush=True)
+        print(*con.execute(query).fetchall()[0], flush=True)
     """
 )
 
@@ -106,5 +106,5 @@ def test_a_reader_keeps_its_snapshot_through_a_whole_build(published: Layout, tm
         reader.wait(timeout=30)
     assert during == before, "the reader's connection must keep the release it opened"
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
-        now = [str(v) for v in con.execute("select sha256, raw_lines from raw.load_metadata").fetchone()]
+        now = [str(v) for v in con.execute("select sha256, raw_lines from raw.load_metadata").fetchall()[0]]
     assert now != before and now[1] != before[1]

@@ -38,6 +38,6 @@ def test_published_release_carries_the_extract(published: Layout) -> None:
     extract = published.exports_dir / tableau.EXTRACT_NAME
     assert extract.is_file()
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
-        (customers,) = con.execute("select count(*) from marts.customer_rfm").fetchone()
+        (customers,) = con.execute("select count(*) from marts.customer_rfm").fetchall()[0]
     rfm = pantab.frame_from_hyper(extract, table=("marts", "customer_rfm"), return_type="pyarrow")
     assert rfm.num_rows == customers

@@ -163,7 +163,11 @@ def churn_threshold(data: DashboardData) -> alt.LayerChart:
         .transform_calculate(recency_bin_end_days="datum.recency_bin_start_days + datum.recency_bin_days")
         .mark_bar()
         .encode(
-            x=alt.X("recency_bin_start_days:Q", title="days since the last purchase", scale=alt.Scale(domainMin=0)),
+            x=alt.X(
+                "recency_bin_start_days:Q",
+                title="days since the last purchase",
+                scale=alt.Scale(domainMin=0, nice=False, padding=0),
+            ),
             x2="recency_bin_end_days:Q",
             y=alt.Y("sum(customers):Q", title="customers", stack=True),
             color=alt.Color(
@@ -222,8 +226,11 @@ def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
         )
     )
     reasons = (
-        base.mark_text(align="left", x=0)
-        .encode(text=alt.Text("reason_label:N"))
+        base.mark_text(align="left", x=4)
+        .encode(
+            y=alt.Y("customer_id:N", sort=alt.EncodingSortField("value_at_risk_rank"), axis=None),
+            text=alt.Text("reason_label:N"),
+        )
         .transform_calculate(
             reason_label="format(datum.churn_probability, '.0%') + ' · ' + datum.segment + ' · ' + datum.reason_1"
         )

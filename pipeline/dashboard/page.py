@@ -27,9 +27,7 @@ TEMPLATE = """<!DOCTYPE html>
   body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 24px; color: #222; }}
   h1 {{ font-size: 20px; margin: 0 0 4px; }}
   p.note {{ color: #666; font-size: 12px; margin: 0 0 12px; }}
-  /* the filters above the views, where a reader looks first */
-  .vega-embed {{ display: flex; flex-direction: column; }}
-  .vega-bindings {{ order: -1; margin-bottom: 16px; }}
+  #filters {{ margin-bottom: 16px; }}
   .vega-bind {{ display: inline-block; margin-right: 24px; }}
   .error {{ color: #b00; }}
 </style>
@@ -38,11 +36,15 @@ TEMPLATE = """<!DOCTYPE html>
 <body>
 <h1>{title}</h1>
 <p class="note">Built {built}. Numbers come from the warehouse's dashboard marts; every view follows both filters.</p>
+<div id="filters"></div>
 <div id="dashboard"></div>
 <script>
 const spec = {spec};
 vegaEmbed("#dashboard", spec, {{actions: false, renderer: "svg"}})
   .then(function (result) {{
+    // vega-embed puts the dropdowns under the views; readers look for filters first.
+    const bindings = document.querySelector("#dashboard .vega-bindings");
+    if (bindings) document.getElementById("filters").appendChild(bindings);
     window.dashboardView = result.view;
     document.body.dataset.ready = "true";
   }})
