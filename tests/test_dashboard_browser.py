@@ -14,18 +14,9 @@ import pytest
 from pipeline import config
 from pipeline.dashboard import write_dashboard
 from pipeline.publish import Layout
+from tests.browser import launch, offline_page, sync_api
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = config.REPO_ROOT / "warehouse" / "test" / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWS = ("headline", "segment_customers", "value_contribution", "rf_matrix", "segment_ltv", "recency_bins", "at_risk")
 # Items of the Vega marks named `<name>_marks` (one item per bar, cell or text), with their data.
 READ_MARKS = """async (name) => {
@@ -56,14 +47,6 @@ AT_RISK_SQL = """
     from marts.customer_rfm
 """
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed (apt-get install -y chromium chromium-driver fonts-dejavu-core): "
-        "browser tests skipped",
-        allow_module_level=True,
-    )
-
 
 @pytest.fixture(scope="module")
 def warehouse(published: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -83,25 +66,12 @@ def warehouse(published: Layout, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="module")
 def page(warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
     html = write_dashboard(warehouse, tmp_path_factory.mktemp("html") / "dashboard.html")
-    problems: list[str] = []
-    outside: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1900})
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-
-        def route(request_route) -> None:
-            if request_route.request.url.startswith("file:"):
-                request_route.continue_()
-            else:
-                outside.append(request_route.request.url)
-                request_route.abort()
-
-        page.route("**/*", route)
+        browser = launch(playwright)
+        page, observed = offline_page(browser, {"width": 1400, "height": 1900})
         page.goto(html.as_uri())
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
-        page.problems, page.outside = problems, outside
+        page.observed = observed
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         yield page
@@ -126,8 +96,8 @@ def _mart(warehouse: Path, sql: str, *params) -> list[tuple]:
 def test_page_draws_every_view_offline_without_errors(page) -> None:
     for view in VIEWS:
         assert _marks(page, view), f"view {view} drew nothing"
-    assert page.problems == []
-    assert page.outside == []
+    assert page.observed.errors == []
+    assert page.observed.outside == []
     assert page.locator("a[href^='http']").count() == 0
 
 
@@ -173,4 +143,4 @@ def test_views_show_the_mart_numbers_before_and_after_each_filter(page, warehous
         assert [d["customer_id"] for d in sorted(_marks(page, "at_risk"), key=lambda d: d["value_at_risk_rank"])] == (
             at_risk
         )
-    assert page.problems == []
+    assert page.observed.errors == []
