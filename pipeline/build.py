@@ -157,10 +157,11 @@ def build_warehouse(
     ml_command: list[str] | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
+    # Absolute: dbt and the ml step run from the repository root, whatever the caller's directory.
     layout = publish.Layout(
-        warehouse=warehouse or config.warehouse_path(),
-        exports_dir=exports_dir or config.exports_dir(),
-        ml_dir=ml_output_dir or config.ml_output_dir(),
+        warehouse=Path(warehouse or config.warehouse_path()).absolute(),
+        exports_dir=Path(exports_dir or config.exports_dir()).absolute(),
+        ml_dir=Path(ml_output_dir or config.ml_output_dir()).absolute(),
     )
     data = Path(data) if data else ensure_sample()
     try:

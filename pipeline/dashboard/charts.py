@@ -232,7 +232,8 @@ def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
             text=alt.Text("reason_label:N"),
         )
         .transform_calculate(
-            reason_label="format(datum.churn_probability, '.0%') + ' · ' + datum.segment + ' · ' + datum.reason_1"
+            reason_label="format(datum.churn_probability, '.0%') + ' · ' + datum.segment + ' · '"
+            " + (datum.reason_1 ? datum.reason_1 : 'no reason given')"
         )
         .properties(name="at_risk_reasons", title="P(churn) · segment · main reason", width=560)
     )
