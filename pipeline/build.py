@@ -122,9 +122,9 @@ def load(database: Path, data: Path) -> LoadSummary:
     return summary
 
 
-def run_ml_step(database: Path, ml_dir: Path, command: list[str] | None = None) -> None:
+def run_ml_step(database: Path, ml_dir: Path) -> None:
     """`python -m ml run` on the scratch warehouse: scores and artefacts land in the scratch release."""
-    command = command or [sys.executable, "-m", "ml", "run"]
+    command = [sys.executable, "-m", "ml", "run"]
     result = subprocess.run(command, env=_build_env(database, ml_dir), cwd=config.REPO_ROOT)
     if result.returncode != 0:
         raise BuildFailed(f"the ml step failed (exit code {result.returncode}; see its output above)")
@@ -154,7 +154,6 @@ def build_warehouse(
     exports_dir: Path | None = None,
     ml_output_dir: Path | None = None,
     run_ml: bool = True,
-    ml_command: list[str] | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     # Absolute: dbt and the ml step run from the repository root, whatever the caller's directory.
@@ -173,7 +172,7 @@ def build_warehouse(
                 _say(f"dbt build --exclude {ML_DOWNSTREAM}{' --vars ' + dbt_vars if dbt_vars else ''}")
                 _stage("dbt build", run_dbt_build, database, dbt_vars, ["--exclude", ML_DOWNSTREAM])
                 if run_ml:
-                    _stage("ml step", run_ml_step, database, layout.ml_in(scratch), ml_command)
+                    _stage("ml step", run_ml_step, database, layout.ml_in(scratch))
                     if has_ml_downstream():
                         _stage("dbt build ml", run_dbt_build, database, dbt_vars, ["--select", ML_DOWNSTREAM])
                 _stage("exports", write_exports, database, exports)
