@@ -17,6 +17,7 @@ SEGMENT_FILTER = f"(segment == '{ALL_SEGMENTS}' || datum.segment == segment)"
 COUNTRY_FILTER = f"(country == '{ALL_COUNTRIES}' || datum.country == country)"
 BOTH_FILTERS = f"{SEGMENT_FILTER} && {COUNTRY_FILTER}"
 SCORES = [1, 2, 3, 4]
+AT_RISK_ABSENT = "Customers at risk: shown once the ml step has scored customers forward (marts.customers_at_risk)."
 
 
 def _filters(data: DashboardData) -> tuple[alt.Parameter, alt.Parameter]:
@@ -54,7 +55,7 @@ def customers_per_segment(data: DashboardData) -> alt.LayerChart:
         .transform_filter(BOTH_FILTERS)
         .transform_aggregate(customers="sum(customers)", groupby=["segment"])
         .encode(
-            y=alt.Y("segment:N", sort=alt.EncodingSortField("customers", order="descending"), title=None),
+            y=alt.Y("segment:N", sort=alt.EncodingSortField("customers", op="sum", order="descending"), title=None),
             x=alt.X("customers:Q", title="customers"),
             tooltip=["segment:N", alt.Tooltip("customers:Q", format=",")],
         )
@@ -136,7 +137,7 @@ def ltv_per_segment(data: DashboardData) -> alt.LayerChart:
         .transform_aggregate(customers="sum(customers)", profit="sum(profit)", groupby=["segment"])
         .transform_calculate(mean_ltv="datum.profit / datum.customers")
         .encode(
-            y=alt.Y("segment:N", sort=alt.EncodingSortField("mean_ltv", order="descending"), title=None),
+            y=alt.Y("segment:N", sort=alt.EncodingSortField("mean_ltv", op="sum", order="descending"), title=None),
             x=alt.X("mean_ltv:Q", title="mean LTV per customer"),
             tooltip=["segment:N", alt.Tooltip("mean_ltv:Q", format=",.0f"), alt.Tooltip("customers:Q", format=",")],
         )
@@ -191,7 +192,7 @@ def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
     if data.at_risk is None or data.at_risk.empty:
         return (
             alt.Chart(
-                alt.Data(values=[{"text": "Customers at risk: run the ml step (make run) to score them."}]),
+                alt.Data(values=[{"text": AT_RISK_ABSENT}]),
                 name="at_risk_missing",
                 width=2 * WIDTH + 60,
                 height=20,
