@@ -31,6 +31,8 @@ test: $(VENV)/.installed lint
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_sample \
 		LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample $(PY) -m pipeline build
+	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
+		$(PY) -m ml forward-evaluate
 	@if [ -f $(REAL_DATA) ]; then \
 		set -e; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_strict \
@@ -38,9 +40,12 @@ test: $(VENV)/.installed lint
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_seed \
 			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_seed \
 			$(PY) -m pipeline build --no-ml --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
+		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \
+			$(PY) -m ml forward-evaluate; \
 	else echo "real data not found at $(REAL_DATA): real-data builds and parity tests are skipped"; fi
-	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb) \
-		$(PY) -m pytest tests
+	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb \
+		LIFECYCLE_REAL_FORWARD_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json) \
+		LIFECYCLE_SAMPLE_WAREHOUSE=$(TEST_DIR)/sample.duckdb $(PY) -m pytest tests
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check pipeline ml tests

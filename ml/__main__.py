@@ -1,4 +1,4 @@
-"""CLI: `python -m ml run` does everything; `evaluate`, `train`, `explain`, `score` do one part."""
+"""CLI: `python -m ml run` does everything (seed mode + forward fast path); the other commands do one part."""
 
 from __future__ import annotations
 
@@ -9,9 +9,20 @@ import duckdb
 
 from ml import config, workflow
 from ml.errors import MLStepError
+from ml.forward import workflow as forward_workflow
+
+
+def command_run_all(business: config.BusinessValues) -> None:
+    """The seed mode, then the forward fast path: what `make run` needs."""
+    workflow.command_run(business)
+    forward_workflow.command_forward()
+
 
 COMMANDS = {
-    "run": (workflow.command_run, "evaluate, train, explain and write ml.churn_scores"),
+    "run": (
+        command_run_all,
+        "seed mode (evaluate, train, explain, write ml.churn_scores) + forward fast path",
+    ),
     "evaluate": (
         workflow.command_evaluate,
         "seed protocol + cross-validated variants, model choice, threshold, metrics and plots",
@@ -25,6 +36,14 @@ COMMANDS = {
         "SHAP plots for the saved pipeline and the seed model",
     ),
     "score": (workflow.command_score, "write ml.churn_scores with the saved variant and threshold"),
+    "forward": (
+        forward_workflow.command_forward,
+        "forward mode fast path: choose, fit, calibrate, write ml.forward_churn_scores",
+    ),
+    "forward-evaluate": (
+        forward_workflow.command_forward_evaluate,
+        "forward mode evaluation: bootstrap intervals, rolling backtest, ablation, plots",
+    ),
 }
 # Subcommands that choose a threshold, and so use the expected-profit rule's money figures.
 USES_BUSINESS_VALUES = ("run", "evaluate", "train")

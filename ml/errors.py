@@ -35,3 +35,7 @@ class InvalidFeatureValueError(MLStepError):
 
 class InvalidSettingError(MLStepError):
     """A setting from the command line or the environment is not usable (e.g. a negative cost)."""
+
+
+class NotEnoughHistoryError(MLStepError):
+    """The snapshots span too little time for a labelled as-of, or for a fit/calibrate/test split."""

@@ -73,19 +73,27 @@ def _write_scores(path: Path, scores: pd.DataFrame) -> int:
         from scores_frame
         order by {config.ID_COLUMN}
     """
+    return replace_table(path, config.SCORES_TABLE, sql, scores)
+
+
+def replace_table(path: Path, table: str, create_sql: str, frame: pd.DataFrame) -> int:
+    """Run `create_sql` (reading `scores_frame`) in one transaction; returns the new table's row count.
+
+    Readers see the old table or the new one, never a half-written one; a failure rolls back.
+    """
     with duckdb.connect(str(path)) as con:
-        con.register("scores_frame", scores)
+        con.register("scores_frame", frame)
         con.execute("begin transaction")
         try:
-            con.execute(f"create schema if not exists {config.SCORES_SCHEMA}")
-            con.execute(sql)
+            con.execute(f"create schema if not exists {table.split('.')[0]}")
+            con.execute(create_sql)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
         finally:
             con.unregister("scores_frame")
-        (count,) = con.execute(f"select count(*) from {config.SCORES_TABLE}").fetchone()
+        (count,) = con.execute(f"select count(*) from {table}").fetchone()
     return int(count)
 
 
@@ -111,14 +119,13 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
     return list(targets)
 
 
-def _copy_out(path: Path, targets: dict[Path, str]) -> None:
+def _copy_out(
+    path: Path, targets: dict[Path, str], table: str = config.SCORES_TABLE, order_by: str = config.ID_COLUMN
+) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
         for target, options in targets.items():
             partial = target.with_name(f".{target.name}.partial")
-            con.execute(
-                f"copy (select * from {config.SCORES_TABLE} order by {config.ID_COLUMN}) "
-                f"to {_sql_string(str(partial))} ({options})"
-            )
+            con.execute(f"copy (select * from {table} order by {order_by}) to {_sql_string(str(partial))} ({options})")
             partial.replace(target)
 
 

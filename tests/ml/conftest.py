@@ -22,6 +22,8 @@ import pytest
 from ml import config
 from ml.__main__ import main
 
+from .forward_fixtures import forward_marts, write_forward_marts
+
 THRESHOLD_DAYS = 155.0
 
 # The dbt contract of marts.churn_features: column -> DuckDB type.
@@ -149,9 +151,17 @@ def read_scores(warehouse: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def synthetic_forward_marts() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(training, scoring) snapshot marts, built once per session."""
+    return forward_marts()
+
+
+@pytest.fixture(scope="session")
+def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory, synthetic_forward_marts) -> Path:
+    """The seed mart and both snapshot marts, so `python -m ml run` (seed + forward) has everything."""
     folder = tmp_path_factory.mktemp("warehouse")
-    return write_warehouse(folder / "lifecycle.duckdb", churn_features())
+    path = write_warehouse(folder / "lifecycle.duckdb", churn_features())
+    return write_forward_marts(path, *synthetic_forward_marts)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,11 @@ cleaned as (
 
 spine as (
 
+    -- The seed's contemporaneous chain computes the current snapshot only: copying every line once
+    -- per as-of does not scale. Past as-ofs get their features from the customer-invoice aggregate
+    -- (int_customers_point_in_time_featured).
     select * from {{ ref('int_snapshots_spined') }}
+    where is_current
 
 ),
 

@@ -1,0 +1,94 @@
+-- One row per customer the forward model scored at the current snapshot, ranked by value at risk:
+-- churn probability x the profit they are expected to bring over the horizon if retained, with
+-- their segment and suggested action and the model's top three reasons in plain English. Built
+-- after the ml step wrote ml.forward_churn_scores (dbt build --select source:ml+).
+{%- set lookback = var('expected_value_lookback_days') | int -%}
+{%- if lookback not in var('feature_windows_days') | map('int') | list -%}
+    {{ exceptions.raise_compiler_error(
+        "var expected_value_lookback_days (" ~ lookback ~ ") must be one of feature_windows_days "
+        ~ var('feature_windows_days') | string
+    ) }}
+{%- endif %}
+
+with
+
+scores as (
+
+    select * from {{ ref('stg_ml__forward_churn_scores') }}
+
+),
+
+features as (
+
+    select * from {{ ref('churn_scoring_snapshot') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('customer_rfm') }}
+
+),
+
+valued as (
+
+    select
+        scores.customer_id,
+        scores.as_of_at,
+        scores.churn_probability,
+        scores.horizon_days,
+        customers.segment_key,
+        customers.segment_name_en,
+        customers.segment_name_zh,
+        customers.suggested_action,
+        features.country,
+        customers.ltv as historical_ltv,
+        -- See the expected_horizon_value doc block: daily profit over the last lookback days (or
+        -- the customer's whole history when shorter, but never fewer days than the horizon),
+        -- projected over the horizon.
+        {{ var('profit_margin') }} * features.spend_{{ lookback }}d
+        / greatest(least({{ lookback }}, features.tenure_days), scores.horizon_days)
+        * scores.horizon_days as expected_horizon_value,
+        {{ churn_reason('scores.driver_1', 'features') }} as reason_1,
+        {{ churn_reason('scores.driver_2', 'features') }} as reason_2,
+        {{ churn_reason('scores.driver_3', 'features') }} as reason_3,
+        scores.model_version
+    from scores
+    inner join features
+        on
+            scores.customer_id = features.customer_id
+            and scores.as_of_at = features.as_of_at
+    inner join customers
+        on scores.customer_id = customers.customer_id
+
+),
+
+final as (
+
+    select
+        customer_id,
+        as_of_at,
+        churn_probability,
+        horizon_days,
+        segment_key,
+        segment_name_en,
+        segment_name_zh,
+        suggested_action,
+        country,
+        historical_ltv,
+        cast(expected_horizon_value as {{ type_double() }}) as expected_horizon_value,
+        cast(churn_probability * expected_horizon_value as {{ type_double() }}) as value_at_risk,
+        cast(
+            row_number() over (
+                order by churn_probability * expected_horizon_value desc, churn_probability desc, customer_id asc
+            ) as {{ dbt.type_int() }}
+        ) as value_at_risk_rank,
+        reason_1,
+        reason_2,
+        reason_3,
+        model_version
+    from valued
+
+)
+
+select * from final
