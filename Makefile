@@ -9,7 +9,7 @@ TEST_DIR := warehouse/test
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: run test lint bench docs clean
+.PHONY: run test lint bench docs clean tableau
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,26 +17,29 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## Build the warehouse (sample data unless DATA=<file>), then train, explain and score the churn model.
+## Optional: pantab, for the Tableau extract (exports/customer_lifecycle.hyper).
+tableau: $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-tableau.txt
+
+## Build the warehouse (sample data unless DATA=<file>), train, explain and score the churn model, write
+## the exports, the dashboard and (with pantab) the Tableau extract, and publish all of it at once.
 run: $(VENV)/.installed
 	$(PY) -m pipeline build $(if $(DATA),--data "$(DATA)") $(if $(VARS),--vars '$(VARS)')
-	$(PY) -m ml run
 
 ## Lint, build and test on the sample and (when present) the real data, then run every pytest.
 test: $(VENV)/.installed lint
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_sample \
-		$(PY) -m pipeline build
-	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
-		$(PY) -m ml run
+		LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample $(PY) -m pipeline build
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
 		$(PY) -m ml forward-evaluate
 	@if [ -f $(REAL_DATA) ]; then \
 		set -e; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_strict \
-			$(PY) -m pipeline build --data $(REAL_DATA); \
+			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict $(PY) -m pipeline build --no-ml --data $(REAL_DATA); \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_seed \
-			$(PY) -m pipeline build --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
+			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_seed \
+			$(PY) -m pipeline build --no-ml --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \
 			$(PY) -m ml forward-evaluate; \
 	else echo "real data not found at $(REAL_DATA): real-data builds and parity tests are skipped"; fi
@@ -54,8 +57,10 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m pipeline bench
 
+## The dbt docs site as one file, target/static_index.html, that opens from file:// with no network.
 docs: $(VENV)/.installed
-	$(VENV)/bin/dbt docs generate
+	DO_NOT_TRACK=1 $(VENV)/bin/dbt docs generate --static
+	@echo "docs: $(CURDIR)/target/static_index.html"
 
 clean:
 	rm -rf target logs warehouse exports outputs data/sample

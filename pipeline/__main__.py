@@ -18,6 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="parquet, CSV or xlsx file (default: the bundled sample)")
     build.add_argument("--vars", dest="dbt_vars", help="dbt vars as YAML, e.g. '{cleaning_policy: seed}'")
     build.add_argument("--warehouse", type=Path, help="DuckDB file to build (default: $LIFECYCLE_WAREHOUSE_PATH)")
+    build.add_argument(
+        "--no-ml", dest="run_ml", action="store_false", help="publish without running the ml step (no ml.* tables)"
+    )
 
     sample = commands.add_parser("sample", help="write the deterministic sample data as parquet")
     sample.add_argument("--scale", type=float, default=1.0, help="1 = about 540,000 lines")
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from pipeline.build import build_warehouse
 
-            build_warehouse(data=args.data, dbt_vars=args.dbt_vars, warehouse=args.warehouse)
+            build_warehouse(data=args.data, dbt_vars=args.dbt_vars, warehouse=args.warehouse, run_ml=args.run_ml)
         elif args.command == "sample":
             from pipeline import config
             from pipeline.sample import write_sample

@@ -4,6 +4,7 @@ and on the sample at several scales. Figures are printed, not asserted: timing i
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import config
+from pipeline.publish import RELEASES_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,15 @@ def run_benchmarks(scales: list[float], include_real: bool = True) -> None:
             **os.environ,
             "LIFECYCLE_WAREHOUSE_PATH": str(warehouse),
             "LIFECYCLE_EXPORTS_DIR": str(work / "exports"),
+            # A build publishes its ml folder too: keep it out of the user's outputs/ml.
+            "LIFECYCLE_ML_OUTPUT_DIR": str(work / "ml"),
         }
-        command = [sys.executable, "-m", "pipeline", "build", "--data", str(data)]
+        # The ml step is measured on its own below, on the real data only.
+        command = [sys.executable, "-m", "pipeline", "build", "--no-ml", "--data", str(data)]
         result = measure(case, command, env, work / f"{warehouse.stem}.log")
         _print(result, _line_count(data))
         if case == "build: real data" and result.ok:
-            ml_env = {**env, "LIFECYCLE_ML_OUTPUT_DIR": str(work / "ml")}
-            _print(measure("ml step: real data", [sys.executable, "-m", "ml", "run"], ml_env, work / "ml.log"))
+            _print(measure("ml step: real data", [sys.executable, "-m", "ml", "run"], env, work / "ml.log"))
         warehouse.unlink(missing_ok=True)
+        shutil.rmtree(warehouse.with_name(warehouse.stem + RELEASES_SUFFIX), ignore_errors=True)
     print(f"logs in {work}", flush=True)

@@ -1,28 +1,40 @@
-"""Build the warehouse from one file, all or nothing.
+"""Build the warehouse from one file and publish it, all or nothing.
 
-Everything is built in a scratch DuckDB file next to the warehouse; only when loading, every dbt
-model and every dbt test succeed (and the exports are written) does it replace the warehouse, with
-a rename. A failed build leaves the last good warehouse and exports exactly as they were."""
+Stages, each printed as `[build] <stage> ... X.X s`: load the file -> `dbt build --exclude source:ml+`
+-> the ml step (`python -m ml run`) -> `dbt build --select source:ml+` (the marts that read ml
+tables) -> exports, dashboard, Tableau extract -> publish. Every stage writes into one scratch release
+folder (a DuckDB file, exports/, ml/); only when all succeed does one symlink switch make it the
+current release (pipeline/publish.py). A failed stage leaves the last good release, the one readers
+see, exactly as it was."""
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from pipeline import config
-from pipeline.export import publish_exports, write_exports
+from pipeline import config, publish
+from pipeline.export import write_exports
 from pipeline.ingest import LoadSummary, load_raw_lines
+
+T = TypeVar("T")
+
+# The marts that read ml tables are built after the ml step; everything else before it.
+ML_DOWNSTREAM = "source:ml+"
+ML_SOURCE_PREFIX = "source.customer_lifecycle.ml."
+BUILT_RESOURCES = {"model", "test", "unit_test", "snapshot", "seed"}
 
 
 class BuildFailed(Exception):
-    """dbt build failed; the message says where the last good warehouse is."""
+    """A stage failed; the message says so, and that the last good release is unchanged."""
 
 
 @dataclass(frozen=True)
@@ -30,19 +42,19 @@ class BuildResult:
     warehouse: Path
     load: LoadSummary
     seconds: float
+    release: Path
 
 
 def _say(message: str) -> None:
     print(f"[build] {message}", flush=True)
 
 
-def _scratch_path(warehouse: Path) -> Path:
-    return warehouse.with_name(warehouse.name + ".building")
-
-
-def _remove_database(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + ".wal")):
-        candidate.unlink(missing_ok=True)
+def _stage(name: str, step: Callable[..., T], *args, **kwargs) -> T:
+    """Run one stage and print how long it took."""
+    started = time.perf_counter()
+    result = step(*args, **kwargs)
+    _say(f"{name} ... {time.perf_counter() - started:.1f} s")
+    return result
 
 
 def ensure_sample(scale: float = 1.0, seed: int = 42) -> Path:
@@ -64,8 +76,16 @@ def _dbt_executable() -> str:
     return str(beside_python) if beside_python.exists() else "dbt"
 
 
-def run_dbt_build(database: Path, dbt_vars: str | None, selector: list[str] | None = None) -> None:
-    """`selector`: extra dbt node selection arguments, e.g. ["--exclude", "source:ml+"]."""
+def _build_env(database: Path, ml_dir: Path | None = None) -> dict[str, str]:
+    env = {**os.environ, "LIFECYCLE_WAREHOUSE_PATH": str(database)}
+    # The build loaded the raw table itself; dbt's loader plugin must not load another file.
+    env["LIFECYCLE_DBT_AUTOLOAD"] = "off"
+    if ml_dir is not None:
+        env["LIFECYCLE_ML_OUTPUT_DIR"] = str(ml_dir)
+    return env
+
+
+def run_dbt_build(database: Path, dbt_vars: str | None, selection: list[str] | None = None) -> None:
     command = [
         _dbt_executable(),
         "build",
@@ -73,13 +93,58 @@ def run_dbt_build(database: Path, dbt_vars: str | None, selector: list[str] | No
         str(config.REPO_ROOT),
         "--profiles-dir",
         str(config.REPO_ROOT),
-        *(selector or []),
+        *(selection or []),
     ]
     if dbt_vars:
         command += ["--vars", dbt_vars]
-    env = {**os.environ, "LIFECYCLE_WAREHOUSE_PATH": str(database)}
-    if subprocess.run(command, env=env, cwd=config.REPO_ROOT).returncode != 0:
+    if subprocess.run(command, env=_build_env(database), cwd=config.REPO_ROOT).returncode != 0:
         raise BuildFailed("dbt build failed (see the dbt output above)")
+
+
+def has_ml_downstream() -> bool:
+    """Whether any dbt node reads an ml table, by the manifest the first dbt build just wrote.
+
+    Without one, the second dbt build would only start dbt to find nothing to do (about 10 s)."""
+    manifest = config.REPO_ROOT / "target" / "manifest.json"
+    if not manifest.is_file():
+        return True
+    children = json.loads(manifest.read_text())["child_map"]
+    readers = [node for source, nodes in children.items() if source.startswith(ML_SOURCE_PREFIX) for node in nodes]
+    return any(node.split(".")[0] in BUILT_RESOURCES for node in readers)  # exposures are not built
+
+
+def load(database: Path, data: Path) -> LoadSummary:
+    _say(f"loading {data}")
+    with duckdb.connect(str(database), config={"memory_limit": config.duckdb_memory_limit()}) as con:
+        summary = load_raw_lines(con, data)
+    encoding = f", {summary.encoding}" if summary.encoding else ""
+    _say(f"loaded {summary.lines:,} lines ({summary.file_format}{encoding})")
+    return summary
+
+
+def run_ml_step(database: Path, ml_dir: Path) -> None:
+    """`python -m ml run` on the scratch warehouse: scores and artefacts land in the scratch release."""
+    command = [sys.executable, "-m", "ml", "run"]
+    result = subprocess.run(command, env=_build_env(database, ml_dir), cwd=config.REPO_ROOT)
+    if result.returncode != 0:
+        raise BuildFailed(f"the ml step failed (exit code {result.returncode}; see its output above)")
+
+
+def write_dashboard(database: Path, exports_dir: Path) -> Path:
+    from pipeline.dashboard import write_dashboard as write
+
+    path = write(database, exports_dir / "dashboard.html")
+    _say(f"dashboard: {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+    return path
+
+
+def write_tableau_extract(database: Path, exports_dir: Path) -> Path | None:
+    from pipeline import tableau
+
+    if not tableau.available():
+        _say("tableau extract skipped: pantab is not installed (pip install -r requirements-tableau.txt)")
+        return None
+    return tableau.write_extract(database, exports_dir / tableau.EXTRACT_NAME)
 
 
 def build_warehouse(
@@ -87,37 +152,43 @@ def build_warehouse(
     dbt_vars: str | None = None,
     warehouse: Path | None = None,
     exports_dir: Path | None = None,
+    ml_output_dir: Path | None = None,
+    run_ml: bool = True,
 ) -> BuildResult:
     started = time.perf_counter()
-    warehouse = warehouse or config.warehouse_path()
-    exports_dir = exports_dir or config.exports_dir()
+    # Absolute: dbt and the ml step run from the repository root, whatever the caller's directory.
+    layout = publish.Layout(
+        warehouse=Path(warehouse or config.warehouse_path()).absolute(),
+        exports_dir=Path(exports_dir or config.exports_dir()).absolute(),
+        ml_dir=Path(ml_output_dir or config.ml_output_dir()).absolute(),
+    )
     data = Path(data) if data else ensure_sample()
-    scratch = _scratch_path(warehouse)
-    scratch.parent.mkdir(parents=True, exist_ok=True)
-    _remove_database(scratch)
-    export_scratch = exports_dir.with_name(exports_dir.name + ".building")
     try:
-        _say(f"loading {data}")
-        with duckdb.connect(str(scratch), config={"memory_limit": config.duckdb_memory_limit()}) as con:
-            summary = load_raw_lines(con, data)
-        encoding = f", {summary.encoding}" if summary.encoding else ""
-        _say(f"loaded {summary.lines:,} lines ({summary.file_format}{encoding})")
-        _say(f"dbt build{' --vars ' + dbt_vars if dbt_vars else ''}")
-        # Models reading ml.* tables (customers_at_risk) need the ml step's output: not built here.
-        run_dbt_build(scratch, dbt_vars, ["--exclude", "source:ml+"])
-        _say("writing exports")
-        exported = write_exports(scratch, export_scratch)
-    except BaseException as error:
-        _remove_database(scratch)
-        shutil.rmtree(export_scratch, ignore_errors=True)
-        if isinstance(error, Exception):
-            outcome = f"the last good warehouse {warehouse} is unchanged" if warehouse.exists() else "nothing written"
-            _say(f"failed: {outcome}")
-        raise
-    # A write-ahead log left by the old file must not be replayed onto the new one.
-    warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
-    scratch.replace(warehouse)
-    publish_exports(exported, exports_dir)
+        with publish.build_lock(layout):
+            scratch = publish.fresh_scratch(layout)
+            database, exports = layout.database_in(scratch), layout.exports_in(scratch)
+            try:
+                summary = _stage("load", load, database, data)
+                _say(f"dbt build --exclude {ML_DOWNSTREAM}{' --vars ' + dbt_vars if dbt_vars else ''}")
+                _stage("dbt build", run_dbt_build, database, dbt_vars, ["--exclude", ML_DOWNSTREAM])
+                if run_ml:
+                    _stage("ml step", run_ml_step, database, layout.ml_in(scratch))
+                    if has_ml_downstream():
+                        _stage("dbt build ml", run_dbt_build, database, dbt_vars, ["--select", ML_DOWNSTREAM])
+                _stage("exports", write_exports, database, exports)
+                _stage("dashboard", write_dashboard, database, exports)
+                _stage("tableau extract", write_tableau_extract, database, exports)
+                release, notes = _stage("publish", publish.publish, layout)
+            except BaseException as error:
+                publish.discard_scratch(layout)
+                if isinstance(error, Exception):
+                    current = layout.warehouse.exists()
+                    _say(f"failed: {'the last good release is unchanged' if current else 'nothing published'}")
+                raise
+    except publish.BuildInProgress as error:
+        raise BuildFailed(str(error)) from None
+    for note in notes:
+        _say(note)
     seconds = time.perf_counter() - started
-    _say(f"warehouse ready: {warehouse} ({seconds:.1f} s); exports in {exports_dir}")
-    return BuildResult(warehouse, summary, seconds)
+    _say(f"published {release.name} ({seconds:.1f} s): {layout.warehouse}, {layout.exports_dir}, {layout.ml_dir}")
+    return BuildResult(layout.warehouse, summary, seconds, release)

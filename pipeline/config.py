@@ -27,8 +27,18 @@ def exports_dir() -> Path:
     return _path_from_env("LIFECYCLE_EXPORTS_DIR", REPO_ROOT / "exports")
 
 
+def ml_output_dir() -> Path:
+    """The ml step's artefacts (ml/config.py reads the same variable)."""
+    return _path_from_env("LIFECYCLE_ML_OUTPUT_DIR", REPO_ROOT / "outputs" / "ml")
+
+
 def sample_dir() -> Path:
     return _path_from_env("LIFECYCLE_SAMPLE_DIR", REPO_ROOT / "data" / "sample")
+
+
+def cache_dir() -> Path:
+    """Derived files that are slow to make and safe to reuse (e.g. the dashboard's JavaScript)."""
+    return _path_from_env("LIFECYCLE_CACHE_DIR", REPO_ROOT / "data" / "cache")
 
 
 def _sample_generator_fingerprint() -> str:

@@ -1,10 +1,11 @@
-"""Write the marts as CSV and parquet for Tableau and other tools that read files, not DuckDB.
+"""Write the marts (and the ml tables, once the ml step wrote them) as CSV and parquet, for Tableau
+and other tools that read files, not DuckDB.
 
-CSV names are the seed project's, so a workbook built on its files keeps working."""
+CSV names of the seed's marts are the seed project's, so a workbook built on its files keeps working.
+Files are written into the build's scratch release and published with it (pipeline/publish.py)."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,10 @@ class MartExport:
     csv_name: str
     order_by: str
 
+    @property
+    def parquet_name(self) -> str:
+        return self.table.split(".")[-1] + ".parquet"
+
 
 MART_EXPORTS: tuple[MartExport, ...] = (
     MartExport("marts.customer_rfm", "rfm_for_tableau.csv", "customer_id"),
@@ -28,30 +33,34 @@ MART_EXPORTS: tuple[MartExport, ...] = (
     MartExport("marts.cleaning_audit", "cleaning_audit.csv", "report_order"),
 )
 
+# Written when the table exists: the ml step's scores, and the marts built on them after it.
+OPTIONAL_EXPORTS: tuple[MartExport, ...] = (
+    MartExport("ml.churn_scores", "churn_scores.csv", "customer_id"),
+    MartExport("ml.forward_churn_scores", "forward_churn_scores.csv", "customer_id"),
+    MartExport("marts.customers_at_risk", "customers_at_risk.csv", "value_at_risk_rank, customer_id"),
+)
 
-def _parquet_name(export: MartExport) -> str:
-    return export.table.split(".")[-1] + ".parquet"
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+    return {name for (name,) in rows}
 
 
-def write_exports(warehouse: Path, staging_dir: Path) -> list[Path]:
-    """Write every export into `staging_dir` (a scratch folder); return the files written."""
-    staging_dir.mkdir(parents=True, exist_ok=True)
+def exports_present(con: duckdb.DuckDBPyConnection) -> list[MartExport]:
+    present = existing_tables(con)
+    return [*MART_EXPORTS, *(export for export in OPTIONAL_EXPORTS if export.table in present)]
+
+
+def write_exports(warehouse: Path, exports_dir: Path) -> list[Path]:
+    """Write every export into `exports_dir`; return the files written."""
+    exports_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for export in MART_EXPORTS:
+        for export in exports_present(con):
             query = f"select * from {export.table} order by {export.order_by}"
-            csv_path = staging_dir / export.csv_name
-            parquet_path = staging_dir / _parquet_name(export)
+            csv_path = exports_dir / export.csv_name
+            parquet_path = exports_dir / export.parquet_name
             con.execute(f"copy ({query}) to {sql_string(str(csv_path))} (header, delimiter ',')")
             con.execute(f"copy ({query}) to {sql_string(str(parquet_path))} (format parquet)")
             written += [csv_path, parquet_path]
     return written
-
-
-def publish_exports(files: list[Path], exports_dir: Path) -> None:
-    """Move finished files into place one by one (a rename each), then drop the scratch folder."""
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        file.replace(exports_dir / file.name)
-    if files:
-        shutil.rmtree(files[0].parent, ignore_errors=True)

@@ -1,70 +1,84 @@
-"""A failed build, at any stage, leaves the last good warehouse and exports as they were."""
+"""One build publishes the warehouse, its ml scores, the exports and the dashboard together; a
+failed build, at any stage (the ml step included), changes nothing a reader sees."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipeline.build import BuildFailed, build_warehouse
 from pipeline.ingest import InputDataError
+from pipeline.publish import Layout
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """One real build on a small synthetic sample (the full dbt project, tests included)."""
-    from pipeline.sample import write_sample
-
-    work = tmp_path_factory.mktemp("atomic")
-    sample = write_sample(work / "sample.parquet", scale=0.05, seed=7)
-    warehouse, exports = work / "lifecycle.duckdb", work / "exports"
-    build_warehouse(data=sample, warehouse=warehouse, exports_dir=exports)
-    return warehouse, exports
+def _snapshot(layout: Layout) -> dict[str, str]:
+    """Every file a reader can see, by content, and where the user-facing paths point."""
+    seen = {"warehouse": _digest(layout.warehouse), "current": str(layout.current.resolve())}
+    for folder in (layout.exports_dir, layout.ml_dir):
+        seen |= {f"{folder.name}/{p.name}": _digest(p) for p in sorted(folder.iterdir()) if p.is_file()}
+    return seen
 
 
-def _snapshot(warehouse: Path, exports: Path) -> dict[str, str]:
-    files = {p.name: _digest(p) for p in sorted(exports.iterdir())}
-    return {"warehouse": _digest(warehouse), **files}
+def _build(layout: Layout, data: Path, **options) -> None:
+    build_warehouse(
+        data=data, warehouse=layout.warehouse, exports_dir=layout.exports_dir, ml_output_dir=layout.ml_dir, **options
+    )
 
 
-def test_good_build_writes_marts_and_exports(good_build: tuple[Path, Path]) -> None:
-    warehouse, exports = good_build
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        customers = con.execute("select count(*) from marts.customer_rfm").fetchone()[0]
-    assert customers > 0
-    assert {"rfm_for_tableau.csv", "rfm_final_for_modeling.csv", "customer_rfm.parquet"} <= {
-        p.name for p in exports.iterdir()
-    }
-    assert not warehouse.with_name(warehouse.name + ".building").exists()
+def test_one_release_holds_marts_scores_exports_and_dashboard(published: Layout) -> None:
+    release = published.current.resolve()
+    for link in (published.warehouse, published.exports_dir, published.ml_dir):
+        assert link.is_symlink() and link.resolve().parent == release
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        customers = con.execute("select count(*) from marts.churn_features").fetchall()[0][0]
+        scores = con.sql("select * from ml.churn_scores order by customer_id").df()
+    assert customers > 0 and len(scores) == customers
+    exported = pd.read_csv(published.exports_dir / "churn_scores.csv", dtype={"customer_id": str})
+    assert list(exported["customer_id"]) == list(scores["customer_id"])
+    assert set(exported["model_version"]) == set(scores["model_version"])
+    names = {p.name for p in published.exports_dir.iterdir()}
+    assert {"rfm_for_tableau.csv", "customer_rfm.parquet", "dashboard.html"} <= names
+    assert {"metrics.json", "churn_scores.csv", "churn_pipeline.joblib"} <= {p.name for p in published.ml_dir.iterdir()}
+    assert not published.scratch.exists()
 
 
-def test_bad_input_leaves_the_last_good_build_intact(good_build: tuple[Path, Path], tmp_path: Path) -> None:
-    warehouse, exports = good_build
-    before = _snapshot(warehouse, exports)
+def test_bad_input_changes_nothing_readers_see(published: Layout, tmp_path: Path) -> None:
+    before = _snapshot(published)
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
         "1,A,x,1,not a date,1.0,1,UK\n"
     )
     with pytest.raises(InputDataError):
-        build_warehouse(data=bad, warehouse=warehouse, exports_dir=exports)
-    assert _snapshot(warehouse, exports) == before
-    assert not warehouse.with_name(warehouse.name + ".building").exists()
+        _build(published, bad)
+    assert _snapshot(published) == before
+    assert not published.scratch.exists()
 
 
-def test_failing_dbt_test_leaves_the_last_good_build_intact(good_build: tuple[Path, Path]) -> None:
-    warehouse, exports = good_build
-    before = _snapshot(warehouse, exports)
-    sample = warehouse.parent / "sample.parquet"
+def test_failing_dbt_test_changes_nothing_readers_see(published: Layout, small_sample: Path) -> None:
+    before = _snapshot(published)
     # An unknown policy excludes nothing; the ledger's relationships test must stop the build.
     with pytest.raises(BuildFailed):
-        build_warehouse(data=sample, dbt_vars="{cleaning_policy: lenient}", warehouse=warehouse, exports_dir=exports)
-    assert _snapshot(warehouse, exports) == before
-    assert os.listdir(warehouse.parent).count(warehouse.name + ".building") == 0
+        _build(published, small_sample, dbt_vars="{cleaning_policy: lenient}")
+    assert _snapshot(published) == before
+    assert not published.scratch.exists()
+
+
+def test_failing_ml_step_changes_nothing_readers_see(
+    published: Layout, small_sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _snapshot(published)
+    # An unusable contact cost is refused by the ml step (exit code 2) after dbt built every mart.
+    monkeypatch.setenv("LIFECYCLE_ML_CONTACT_COST", "free")
+    with pytest.raises(BuildFailed, match="ml step failed"):
+        _build(published, small_sample)
+    assert _snapshot(published) == before
+    assert not published.scratch.exists()

@@ -7,25 +7,34 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.export import MART_EXPORTS, publish_exports, write_exports
+from pipeline.export import MART_EXPORTS, write_exports
 
 
-def _fake_marts(path: Path) -> None:
+def _fake_marts(path: Path, with_scores: bool) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
         for export in MART_EXPORTS:
             key = "report_order" if export.order_by == "1" else export.order_by
             con.execute(f"create table {export.table} as select * from (values ('b'), ('a')) as t({key})")
+        if with_scores:
+            con.execute("create schema ml")
+            con.execute("create table ml.churn_scores as select 'a' as customer_id, 0.5 as churn_probability")
 
 
 def test_exports_are_written_sorted_under_seed_names_in_a_quoted_folder(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
-    _fake_marts(warehouse)
+    _fake_marts(warehouse, with_scores=False)
     target = tmp_path / "o'brien exports"
-    files = write_exports(warehouse, tmp_path / "o'brien scratch")
-    publish_exports(files, target)
+    write_exports(warehouse, target)
     names = {p.name for p in target.iterdir()}
     assert {"rfm_for_tableau.csv", "rfm_final_for_modeling.csv", "customer_rfm.parquet"} <= names
     assert len(names) == 2 * len(MART_EXPORTS)
     assert list(pd.read_csv(target / "rfm_for_tableau.csv")["customer_id"]) == ["a", "b"]
-    assert not (tmp_path / "o'brien scratch").exists()
+
+
+def test_ml_scores_are_exported_when_the_ml_step_wrote_them(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _fake_marts(warehouse, with_scores=True)
+    written = {p.name for p in write_exports(warehouse, tmp_path / "exports")}
+    assert {"churn_scores.csv", "churn_scores.parquet"} <= written
+    assert "customers_at_risk.csv" not in written

@@ -1,0 +1,66 @@
+"""What the dashboard embeds, read from the warehouse: pre-aggregated marts, never customer rows,
+except the few most-at-risk customers per segment and country (when customers_at_risk exists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.export import existing_tables
+
+AT_RISK_TABLE = "marts.customers_at_risk"
+# Customers listed in the at-risk view. Keeping the top N of every segment x country pair keeps the
+# top N of any filter combination (a filter is a union of pairs) without embedding every customer.
+AT_RISK_ROWS = 15
+
+CELLS_SQL = """
+    select segment_name_en as segment, country, r_score, f_score, customers, churned_customers, revenue, profit
+    from marts.dashboard_customer_cells
+    order by segment, country, r_score, f_score
+"""
+BINS_SQL = """
+    select segment_name_en as segment, country, recency_bin_start_days, recency_bin_days,
+           case when is_churned then 'churned' else 'active' end as churn_status, customers
+    from marts.dashboard_recency_bins
+    order by segment, country, recency_bin_start_days, churn_status
+"""
+THRESHOLD_SQL = "select threshold_days, percentile from marts.churn_threshold"
+AT_RISK_SQL = f"""
+    select value_at_risk_rank, customer_id, segment_name_en as segment, country, churn_probability,
+           value_at_risk, expected_horizon_value, horizon_days, reason_1, reason_2, reason_3
+    from {AT_RISK_TABLE}
+    qualify row_number() over (partition by segment_name_en, country order by value_at_risk_rank) <= {AT_RISK_ROWS}
+    order by value_at_risk_rank
+"""
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    cells: pd.DataFrame
+    recency_bins: pd.DataFrame
+    threshold_days: float | None
+    threshold_percentile: float | None
+    at_risk: pd.DataFrame | None
+
+    @property
+    def segments(self) -> list[str]:
+        totals = self.cells.groupby("segment")["customers"].sum().sort_values(ascending=False)
+        return list(totals.index)
+
+    @property
+    def countries(self) -> list[str]:
+        totals = self.cells.groupby("country")["customers"].sum().sort_values(ascending=False)
+        return list(totals.index)
+
+
+def read_dashboard_data(warehouse: Path) -> DashboardData:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cells = con.sql(CELLS_SQL).df()
+        bins = con.sql(BINS_SQL).df()
+        threshold = con.execute(THRESHOLD_SQL).fetchall()
+        at_risk = con.sql(AT_RISK_SQL).df() if AT_RISK_TABLE in existing_tables(con) else None
+    days, percentile = threshold[0] if threshold else (None, None)
+    return DashboardData(cells, bins, days, percentile, at_risk)

@@ -1,0 +1,43 @@
+"""The Tableau extract, when pantab is installed: written, read back, and equal to the marts in
+tables, row counts and column types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from pipeline import tableau
+from pipeline.publish import Layout
+
+pantab = pytest.importorskip("pantab", reason="pantab is not installed (pip install -r requirements-tableau.txt)")
+
+# Hyper has one text, integer, float and timestamp type each; Arrow types that map onto the same one.
+SAME_IN_HYPER = {pa.large_string(): pa.string(), pa.string_view(): pa.string()}
+
+
+def _normalised(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
+    return [(field.name, SAME_IN_HYPER.get(field.type, field.type)) for field in schema]
+
+
+def test_extract_round_trip_equals_the_marts(published: Layout, tmp_path: Path) -> None:
+    extract = tableau.write_extract(published.warehouse, tmp_path / tableau.EXTRACT_NAME)
+    read_back = pantab.frames_from_hyper(extract, return_type="pyarrow")
+    tables = dict(read_back)
+    expected = tableau.extract_tables(published.warehouse)
+    assert set(tables) == set(expected)
+    assert ("marts", "customer_rfm") in tables and ("ml", "churn_scores") in tables
+    for key, table in expected.items():
+        assert tables[key].num_rows == table.num_rows, key
+        assert _normalised(tables[key].schema) == _normalised(table.schema), key
+
+
+def test_published_release_carries_the_extract(published: Layout) -> None:
+    extract = published.exports_dir / tableau.EXTRACT_NAME
+    assert extract.is_file()
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        (customers,) = con.execute("select count(*) from marts.customer_rfm").fetchall()[0]
+    rfm = pantab.frame_from_hyper(extract, table=("marts", "customer_rfm"), return_type="pyarrow")
+    assert rfm.num_rows == customers
