@@ -153,7 +153,9 @@ def test_every_driver_reads_as_a_sentence(sample_warehouse: tuple[Path, list[str
     assert all((reason is None) == (driver is None) for driver, reason in pairs)
 
 
-def test_scores_of_another_snapshot_fail_the_build(sample_warehouse: tuple[Path, list[str]], tmp_path: Path) -> None:
+def test_scores_of_another_snapshot_fail_the_build(
+    sample_warehouse: tuple[Path, list[str]], tmp_path: Path
+) -> None:
     """Stale scores (an older as-of than this build's current snapshot) must not be published."""
     warehouse, features = sample_warehouse
     stale = tmp_path / "stale.duckdb"
