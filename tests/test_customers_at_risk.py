@@ -1,6 +1,7 @@
 """marts.customers_at_risk, built after the ml step: ranking, joins and reasons on a real build.
 
-The build (pipeline) leaves out every model downstream of the ml source. Here a synthetic
+The build's first dbt step leaves out every model downstream of the ml source (built only after the
+ml step; this fixture builds with run_ml=False). Here a synthetic
 ml.forward_churn_scores (a deterministic stand-in for the forward model's output, one row per
 customer of churn_scoring_snapshot, drivers cycling through every feature column) is written into a
 small sample warehouse, and `dbt build --select source:ml+` builds and tests the mart on it.
@@ -81,7 +82,10 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, li
     work = tmp_path_factory.mktemp("at_risk")
     sample = write_sample(work / "sample.parquet", scale=0.05, seed=7)
     warehouse = work / "lifecycle.duckdb"
-    build_warehouse(data=sample, warehouse=warehouse, exports_dir=work / "exports")
+    # Without the ml step: this test writes its own stand-in scores and builds the mart from them.
+    build_warehouse(
+        data=sample, warehouse=warehouse, exports_dir=work / "exports", ml_output_dir=work / "ml", run_ml=False
+    )
     with duckdb.connect(str(warehouse)) as con:
         assert not con.execute(
             "select count(*) from information_schema.tables where table_name = 'customers_at_risk'"
