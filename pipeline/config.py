@@ -51,3 +51,8 @@ def duckdb_memory_limit() -> str:
     """Cap for DuckDB's memory in the loader (profiles.yml reads the same variable for dbt): past it,
     DuckDB spills to disk instead of crowding out the machine."""
     return os.environ.get("LIFECYCLE_DUCKDB_MEMORY_LIMIT", "8GB")
+
+
+def duckdb_settings() -> dict[str, str]:
+    """Settings for the loader's DuckDB connection (profiles.yml gives dbt the same ones)."""
+    return {"memory_limit": duckdb_memory_limit()}

@@ -1,45 +1,34 @@
-"""`make bench`: wall time and peak memory of warehouse builds (and of the ml step) on the real data
-and on the sample at several scales. Figures are printed, not asserted: timing is a measurement."""
+"""`make bench`: wall time and peak memory of full warehouse builds, stage by stage, beside the
+seed's method as plain pandas and as one bare DuckDB script, on the same file in the same run.
+
+Cases: the real data, and the sample and the real data replicated (real-shaped) at 10x and 100x;
+1000x real-shaped with --huge. Figures are printed and written to outputs/bench/ (markdown, JSON,
+PNG); they are measurements, never assertions."""
 
 from __future__ import annotations
 
 import os
-import subprocess
+import shutil
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import config
+from pipeline.bench.measure import Measurement, dbt_node_times, load_average, measure
+from pipeline.bench.replicate import replicate, replicated_path
+from pipeline.bench.report import CaseResult, write_report
+
+# pandas needs about 18 GiB at 100x; at 1000x it cannot fit this machine, so it is not attempted.
+PANDAS_MAX_LINES = 60_000_000
 
 
 @dataclass(frozen=True)
-class Measurement:
-    case: str
-    seconds: float
-    peak_mib: float
-    ok: bool
-
-
-def measure(case: str, command: list[str], env: dict[str, str], log: Path) -> Measurement:
-    """Run a command; its peak RSS is the largest of it and every process it waited for."""
-    started = time.perf_counter()
-    with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=config.REPO_ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    return Measurement(case, seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status) == 0)
-
-
-def _print(measurement: Measurement, lines: int | None = None) -> None:
-    status = "ok" if measurement.ok else "FAILED"
-    shown_lines = f"{lines:>12,}" if lines else f"{'':>12}"
-    print(
-        f"{measurement.case:<34}{shown_lines}{measurement.seconds:>10.1f} s"
-        f"{measurement.peak_mib:>10,.0f} MiB  {status}",
-        flush=True,
-    )
+class Case:
+    name: str
+    data: Path
+    kind: str  # real, real-shaped or sample
+    times: float
 
 
 def _line_count(path: Path) -> int:
@@ -48,37 +37,93 @@ def _line_count(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows
 
 
-def run_benchmarks(scales: list[float], include_real: bool = True) -> None:
+def _sample(scale: float, work: Path) -> Path | None:
+    sample = config.sample_path(scale)
+    if not sample.exists():
+        # In a child process: Linux hands a parent's peak RSS on to every child it forks, so a
+        # sample generated here would inflate every later measurement.
+        print(f"generating the sample x{scale:g} ...", flush=True)
+        command = [sys.executable, "-m", "pipeline", "sample", "--scale", f"{scale:g}"]
+        if not measure(command, dict(os.environ), work / f"generate_x{scale:g}.log").ok:
+            print(f"sample x{scale:g} could not be generated: see {work}", flush=True)
+            return None
+    return sample
+
+
+def _real_shaped(times: int, work: Path) -> Path:
+    out = replicated_path(config.REAL_DATA_PATH, times)
+    if not out.exists():
+        print(f"replicating the real data x{times} -> {out} ...", flush=True)
+        command = [sys.executable, "-m", "pipeline.bench.replicate", "--times", str(times)]
+        if not measure(command, dict(os.environ), work / f"replicate_x{times}.log").ok:
+            raise RuntimeError(f"replication x{times} failed: see {work}")
+    return out
+
+
+def _cases(scales: list[float], include_real: bool, huge: bool, work: Path, only: list[str] | None) -> list[Case]:
+    """The cases to run, their data prepared (replicated or generated) on first use."""
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
+    real = include_real and config.REAL_DATA_PATH.exists()
+    cases = [Case("real x1", config.REAL_DATA_PATH, "real", 1)] if real and wanted("real x1") else []
+    for scale in [*scales, *([1000.0] if huge else [])]:
+        name = f"real-shaped x{scale:g}"
+        if real and scale > 1 and wanted(name):
+            cases.append(Case(name, _real_shaped(int(scale), work), "real-shaped", scale))
+        name = f"sample x{scale:g}"
+        if scale < 1000 and wanted(name) and (sample := _sample(scale, work)):
+            cases.append(Case(name, sample, "sample", scale))
+    return cases
+
+
+def _reference(module: str, data: Path, log: Path) -> Measurement:
+    return measure([sys.executable, "-m", f"pipeline.bench.{module}", str(data)], dict(os.environ), log)
+
+
+def _run_case(case: Case, work: Path, with_ml: bool) -> CaseResult:
+    slug = case.name.replace(" ", "_")
+    warehouse = work / f"{slug}.duckdb"
+    env = {
+        **os.environ,
+        "LIFECYCLE_WAREHOUSE_PATH": str(warehouse),
+        "LIFECYCLE_EXPORTS_DIR": str(work / f"exports_{slug}"),
+    }
+    load = load_average()
+    build = measure([sys.executable, "-m", "pipeline", "build", "--data", str(case.data)], env, work / f"{slug}.log")
+    run_results = config.REPO_ROOT / "target" / "run_results.json"
+    nodes = dbt_node_times(run_results) if build.ok and run_results.exists() else {}
+    ml = None
+    if with_ml and build.ok:
+        ml_env = {**env, "LIFECYCLE_ML_OUTPUT_DIR": str(work / f"ml_{slug}")}
+        ml = measure([sys.executable, "-m", "ml", "run"], ml_env, work / f"ml_{slug}.log")
+    lines = _line_count(case.data)
+    pandas = (
+        _reference("pandas_reference", case.data, work / f"pandas_{slug}.log") if lines <= PANDAS_MAX_LINES else None
+    )
+    bare = _reference("duckdb_reference", case.data, work / f"duckdb_{slug}.log")
+    for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+        path.unlink(missing_ok=True)
+    return CaseResult(case.name, case.kind, case.times, lines, load, build, nodes, pandas, bare, ml)
+
+
+def run_benchmarks(
+    scales: list[float], include_real: bool = True, huge: bool = False, only: list[str] | None = None
+) -> list[CaseResult]:
     work = Path(tempfile.mkdtemp(prefix="lifecycle-bench-"))
-    print(f"{'case':<34}{'lines':>12}{'wall':>12}{'peak':>14}", flush=True)
-    cases: list[tuple[str, Path]] = []
-    if include_real and config.REAL_DATA_PATH.exists():
-        cases.append(("build: real data", config.REAL_DATA_PATH))
-    for scale in scales:
-        sample = config.sample_path(scale)
-        if not sample.exists():
-            # In a child process: Linux hands a parent's peak RSS on to every child it forks, so a
-            # sample generated here would inflate every later measurement.
-            generation = measure(
-                f"generate: sample x{scale:g}",
-                [sys.executable, "-m", "pipeline", "sample", "--scale", f"{scale:g}"],
-                dict(os.environ),
-                work / f"generate_x{scale:g}.log",
-            )
-            _print(generation, _line_count(sample) if generation.ok else None)
-        cases.append((f"build: sample x{scale:g}", sample))
-    for case, data in cases:
-        warehouse = work / (case.replace(" ", "_").replace(":", "") + ".duckdb")
-        env = {
-            **os.environ,
-            "LIFECYCLE_WAREHOUSE_PATH": str(warehouse),
-            "LIFECYCLE_EXPORTS_DIR": str(work / "exports"),
-        }
-        command = [sys.executable, "-m", "pipeline", "build", "--data", str(data)]
-        result = measure(case, command, env, work / f"{warehouse.stem}.log")
-        _print(result, _line_count(data))
-        if case == "build: real data" and result.ok:
-            ml_env = {**env, "LIFECYCLE_ML_OUTPUT_DIR": str(work / "ml")}
-            _print(measure("ml step: real data", [sys.executable, "-m", "ml", "run"], ml_env, work / "ml.log"))
-        warehouse.unlink(missing_ok=True)
+    cases = _cases(scales, include_real, huge, work, only)
+    results = []
+    for case in cases:
+        print(f"== {case.name}: {case.data} (load average {load_average():.1f})", flush=True)
+        results.append(_run_case(case, work, with_ml=case.kind == "real" and case.times == 1))
+        print(results[-1].one_line(), flush=True)
+    out = config.REPO_ROOT / "outputs" / "bench"
+    print(write_report(results, out), flush=True)
     print(f"logs in {work}", flush=True)
+    for exports in work.glob("exports_*"):
+        shutil.rmtree(exports, ignore_errors=True)
+    return results
+
+
+__all__ = ["replicate", "run_benchmarks"]
