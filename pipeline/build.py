@@ -19,6 +19,8 @@ import duckdb
 from pipeline import config
 from pipeline.export import publish_exports, write_exports
 from pipeline.ingest import LoadSummary, load_raw_lines
+from pipeline.scratch import dbt_database
+from pipeline.timing import timed_stage
 
 
 class BuildFailed(Exception):
@@ -37,12 +39,17 @@ def _say(message: str) -> None:
 
 
 def _scratch_path(warehouse: Path) -> Path:
-    return warehouse.with_name(warehouse.name + ".building")
+    """A file with a fixed name in a folder of its own beside the warehouse: dbt reaches it through
+    a fixed link (pipeline/scratch.py), and DuckDB names the catalog after the file, so the name
+    must not change with the warehouse's."""
+    return warehouse.with_name(warehouse.name + ".building") / "warehouse.duckdb"
 
 
 def _remove_database(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
+    if path.parent.name.endswith(".building"):
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def ensure_sample(scale: float = 1.0, seed: int = 42) -> Path:
@@ -91,19 +98,21 @@ def build_warehouse(
     exports_dir = exports_dir or config.exports_dir()
     data = Path(data) if data else ensure_sample()
     scratch = _scratch_path(warehouse)
-    scratch.parent.mkdir(parents=True, exist_ok=True)
     _remove_database(scratch)
+    scratch.parent.mkdir(parents=True, exist_ok=True)
     export_scratch = exports_dir.with_name(exports_dir.name + ".building")
     try:
         _say(f"loading {data}")
-        with duckdb.connect(str(scratch), config={"memory_limit": config.duckdb_memory_limit()}) as con:
+        with timed_stage("load"), duckdb.connect(str(scratch), config=config.duckdb_settings()) as con:
             summary = load_raw_lines(con, data)
         encoding = f", {summary.encoding}" if summary.encoding else ""
         _say(f"loaded {summary.lines:,} lines ({summary.file_format}{encoding})")
         _say(f"dbt build{' --vars ' + dbt_vars if dbt_vars else ''}")
-        run_dbt_build(scratch, dbt_vars)
+        with timed_stage("dbt build"), dbt_database(scratch) as dbt_path:
+            run_dbt_build(dbt_path, dbt_vars)
         _say("writing exports")
-        exported = write_exports(scratch, export_scratch)
+        with timed_stage("exports"):
+            exported = write_exports(scratch, export_scratch)
     except BaseException as error:
         _remove_database(scratch)
         shutil.rmtree(export_scratch, ignore_errors=True)
@@ -114,6 +123,7 @@ def build_warehouse(
     # A write-ahead log left by the old file must not be replayed onto the new one.
     warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
     scratch.replace(warehouse)
+    _remove_database(scratch)
     publish_exports(exported, exports_dir)
     seconds = time.perf_counter() - started
     _say(f"warehouse ready: {warehouse} ({seconds:.1f} s); exports in {exports_dir}")
