@@ -23,6 +23,9 @@ class Measurement:
     peak_mib: float
     ok: bool
     log: Path
+    # User + system CPU of the process and its children: steadier than wall time when other work
+    # shares the machine's cores.
+    cpu_seconds: float = 0.0
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
     output: str = ""
 
@@ -45,7 +48,8 @@ def measure(command: list[str], env: dict[str, str], log: Path) -> Measurement:
             peak = float(match["peak"].replace(",", ""))
             stages[match["stage"]] = {"seconds": float(match["seconds"]), "peak_mib": peak}
     ok = os.waitstatus_to_exitcode(status) == 0
-    return Measurement(seconds, usage.ru_maxrss / 1024, ok, log, stages, text)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, usage.ru_maxrss / 1024, ok, log, stages, text, cpu)
 
 
 def dbt_node_times(run_results: Path) -> dict[str, float]:
