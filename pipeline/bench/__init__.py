@@ -113,13 +113,15 @@ def run_benchmarks(
 ) -> list[CaseResult]:
     work = Path(tempfile.mkdtemp(prefix="lifecycle-bench-"))
     cases = _cases(scales, include_real, huge, work, only)
-    results = []
+    results: list[CaseResult] = []
+    out = config.REPO_ROOT / "outputs" / "bench"
+    report = "no case to run"
     for case in cases:
         print(f"== {case.name}: {case.data} (load average {load_average():.1f})", flush=True)
         results.append(_run_case(case, work, with_ml=case.kind == "real" and case.times == 1))
         print(results[-1].one_line(), flush=True)
-    out = config.REPO_ROOT / "outputs" / "bench"
-    print(write_report(results, out), flush=True)
+        report = write_report(results, out)  # after every case: a long run keeps what it measured
+    print(report, flush=True)
     print(f"logs in {work}", flush=True)
     for exports in work.glob("exports_*"):
         shutil.rmtree(exports, ignore_errors=True)

@@ -49,7 +49,7 @@ def measure(command: list[str], env: dict[str, str], log: Path) -> Measurement:
             stages[match["stage"]] = {"seconds": float(match["seconds"]), "peak_mib": peak}
     ok = os.waitstatus_to_exitcode(status) == 0
     cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(seconds, usage.ru_maxrss / 1024, ok, log, stages, text, cpu)
+    return Measurement(seconds, usage.ru_maxrss / 1024, ok, log, cpu_seconds=cpu, stages=stages, output=text)
 
 
 def dbt_node_times(run_results: Path) -> dict[str, float]:

@@ -26,7 +26,7 @@ class CaseResult:
         return self.build.stages.get(stage, {}).get("seconds")
 
     def dbt_startup_and_parse(self) -> float | None:
-        """dbt's wall time outside node execution: interpreter start, parse, graph, catalog."""
+        """dbt's wall time outside node execution: interpreter start, parse, writing its artefacts."""
         dbt = self.stage_seconds("dbt build")
         if dbt is None or "execution_wall" not in self.dbt_nodes:
             return None
@@ -71,7 +71,7 @@ _HEADER = [
     "build CPU s",
     "build peak MiB",
     "load s",
-    "dbt start+parse s",
+    "dbt outside nodes s",
     "dbt exec s",
     "models / tests / unit tests (thread-s)",
     "exports s",
@@ -163,7 +163,8 @@ def write_report(results: list[CaseResult], out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     table = markdown_table(results)
     note = (
-        "Wall time and peak RSS per case. `dbt start+parse` = dbt's wall time minus its node execution; "
+        "Wall time and peak RSS per case. `dbt outside nodes` = dbt's wall time minus its node execution "
+        "(interpreter start, parse, writing manifest and run results); "
         "`models / tests / unit tests` are dbt's per-node times (run_results.json) summed, in thread-seconds "
         "(2 threads). CPU = user + system seconds of the build and its children, steadier than wall time "
         "when other work shares the cores (`load avg` = 1-minute load average at the start). "
