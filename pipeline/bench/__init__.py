@@ -7,6 +7,7 @@ PNG); they are measurements, never assertions."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -78,8 +79,21 @@ def _cases(scales: list[float], include_real: bool, huge: bool, work: Path, only
     return cases
 
 
-def _reference(module: str, data: Path, log: Path) -> Measurement:
-    return measure([sys.executable, "-m", f"pipeline.bench.{module}", str(data)], dict(os.environ), log)
+def _reference(implementation: str, data: Path, log: Path) -> Measurement:
+    command = [sys.executable, "-m", "pipeline.bench.reference", implementation, str(data)]
+    return measure(command, dict(os.environ), log)
+
+
+def _summary(measured: Measurement | None) -> dict[str, object] | None:
+    lines = measured.output.strip().splitlines() if measured and measured.ok else []
+    return json.loads(lines[-1]) if lines else None
+
+
+def _check_references_agree(case: Case, pandas: Measurement | None, bare: Measurement) -> None:
+    """Both references must compute the same customers, threshold and segments, or the race is void."""
+    expected, actual = _summary(pandas), _summary(bare)
+    if expected is not None and expected != actual:
+        print(f"WARNING {case.name}: pandas and DuckDB references disagree: {expected} != {actual}", flush=True)
 
 
 def _run_case(case: Case, work: Path, with_ml: bool) -> CaseResult:
@@ -99,10 +113,9 @@ def _run_case(case: Case, work: Path, with_ml: bool) -> CaseResult:
         ml_env = {**env, "LIFECYCLE_ML_OUTPUT_DIR": str(work / f"ml_{slug}")}
         ml = measure([sys.executable, "-m", "ml", "run"], ml_env, work / f"ml_{slug}.log")
     lines = _line_count(case.data)
-    pandas = (
-        _reference("pandas_reference", case.data, work / f"pandas_{slug}.log") if lines <= PANDAS_MAX_LINES else None
-    )
-    bare = _reference("duckdb_reference", case.data, work / f"duckdb_{slug}.log")
+    pandas = _reference("pandas", case.data, work / f"pandas_{slug}.log") if lines <= PANDAS_MAX_LINES else None
+    bare = _reference("duckdb", case.data, work / f"duckdb_{slug}.log")
+    _check_references_agree(case, pandas, bare)
     for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
         path.unlink(missing_ok=True)
     return CaseResult(case.name, case.kind, case.times, lines, load, build, nodes, pandas, bare, ml)

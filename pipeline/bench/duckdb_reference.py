@@ -2,12 +2,10 @@
 ledger, no tests, no exports. It shows what the engine alone costs, so the bench can tell the
 warehouse's own overhead (staging, ledger, tests) from the arithmetic.
 
-`python -m pipeline.bench.duckdb_reference FILE` prints the same JSON summary as the pandas one."""
+`python -m pipeline.bench.reference duckdb FILE` prints the same JSON summary as the pandas one."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import duckdb
@@ -85,13 +83,3 @@ def seed_method(path: Path) -> dict[str, object]:
         "churned": sum(row[6] for row in rows),
         "segment_customers": {row[0]: row[1] for row in rows},
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    print(json.dumps(seed_method(Path(argv[0]))))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,13 +9,11 @@ gaps between consecutive purchase days; the behavioural features (average order 
 products, purchase-interval std); and LTV per segment. One groupby per measure, no Python loops
 over customers: the fastest honest pandas, not a strawman.
 
-`python -m pipeline.bench.pandas_reference FILE` prints a JSON summary (customers, threshold,
-segment counts) so the bench can check that both sides computed the same thing."""
+`python -m pipeline.bench.reference pandas FILE` runs it and prints a JSON summary (customers,
+threshold, segment counts) so the bench can check that both sides computed the same thing."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -88,13 +86,3 @@ def seed_method(path: Path) -> dict[str, object]:
         "churned": int(rfm["Churn"].sum()),
         "segment_customers": {k: int(v) for k, v in segment_ltv["customers"].items()},
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    print(json.dumps(seed_method(Path(argv[0]))))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
