@@ -53,9 +53,11 @@ lint: $(VENV)/.installed
 	# The dbt templater opens a connection; an in-memory DuckDB keeps lint independent of any build.
 	LIFECYCLE_WAREHOUSE_PATH=:memory: $(VENV)/bin/sqlfluff lint models macros tests
 
-## Wall time and peak memory of builds on the real data and the sample at 1x, 10x, 100x.
+## Full builds on the real data, the sample and real-shaped data at 1x, 10x, 100x beside pandas and
+## DuckDB references: wall, CPU, peak RSS per stage -> outputs/bench/. BENCH_ARGS=--huge adds 1000x.
+BENCH_ARGS ?=
 bench: $(VENV)/.installed
-	$(PY) -m pipeline bench
+	$(PY) -m pipeline bench $(BENCH_ARGS)
 
 ## The dbt docs site as one file, target/static_index.html, that opens from file:// with no network.
 docs: $(VENV)/.installed

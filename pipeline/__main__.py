@@ -1,4 +1,4 @@
-"""`python -m pipeline build|sample|bench`: the warehouse side's one command line."""
+"""`python -m pipeline build|sample|bench|replicate`: the warehouse side's one command line."""
 
 from __future__ import annotations
 
@@ -27,9 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=42)
     sample.add_argument("--out", type=Path, help="default: data/sample/…")
 
-    bench = commands.add_parser("bench", help="time and measure warehouse builds")
+    bench = commands.add_parser("bench", help="time and measure warehouse builds beside pandas and DuckDB")
     bench.add_argument("--scales", type=float, nargs="*", default=[1.0, 10.0, 100.0])
     bench.add_argument("--skip-real", action="store_true", help="skip the real data even if present")
+    bench.add_argument("--huge", action="store_true", help="add the real data replicated 1000x (540 M lines)")
+    bench.add_argument("--only", nargs="*", help="run only these cases, e.g. 'real x1' 'real-shaped x10'")
+
+    replicate = commands.add_parser("replicate", help="write the real data N times over, renumbered per copy")
+    replicate.add_argument("--times", type=int, required=True)
+    replicate.add_argument("--data", type=Path, help="default: the real data")
+    replicate.add_argument("--out", type=Path)
     return parser
 
 
@@ -52,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "bench":
             from pipeline.bench import run_benchmarks
 
-            run_benchmarks(args.scales, include_real=not args.skip_real)
+            run_benchmarks(args.scales, include_real=not args.skip_real, huge=args.huge, only=args.only)
+        elif args.command == "replicate":
+            from pipeline import config
+            from pipeline.bench.replicate import replicate
+
+            print(replicate(args.data or config.REAL_DATA_PATH, args.times, args.out))
     except InputDataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

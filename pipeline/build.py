@@ -24,6 +24,7 @@ import duckdb
 from pipeline import config, publish
 from pipeline.export import write_exports
 from pipeline.ingest import LoadSummary, load_raw_lines
+from pipeline.timing import timed_stage
 
 T = TypeVar("T")
 
@@ -50,11 +51,9 @@ def _say(message: str) -> None:
 
 
 def _stage(name: str, step: Callable[..., T], *args, **kwargs) -> T:
-    """Run one stage and print how long it took."""
-    started = time.perf_counter()
-    result = step(*args, **kwargs)
-    _say(f"{name} ... {time.perf_counter() - started:.1f} s")
-    return result
+    """Run one stage and print its wall time and the peak memory so far (`make bench` reads the line)."""
+    with timed_stage(name):
+        return step(*args, **kwargs)
 
 
 def ensure_sample(scale: float = 1.0, seed: int = 42) -> Path:
@@ -115,7 +114,7 @@ def has_ml_downstream() -> bool:
 
 def load(database: Path, data: Path) -> LoadSummary:
     _say(f"loading {data}")
-    with duckdb.connect(str(database), config={"memory_limit": config.duckdb_memory_limit()}) as con:
+    with duckdb.connect(str(database), config=config.duckdb_settings()) as con:
         summary = load_raw_lines(con, data)
     encoding = f", {summary.encoding}" if summary.encoding else ""
     _say(f"loaded {summary.lines:,} lines ({summary.file_format}{encoding})")

@@ -60,4 +60,10 @@ REAL_DATA_PATH = REPO_ROOT.parent / "shared" / "data" / "online_retail.parquet"
 def duckdb_memory_limit() -> str:
     """Cap for DuckDB's memory in the loader (profiles.yml reads the same variable for dbt): past it,
     DuckDB spills to disk instead of crowding out the machine."""
-    return os.environ.get("LIFECYCLE_DUCKDB_MEMORY_LIMIT", "8GB")
+    return os.environ.get("LIFECYCLE_DUCKDB_MEMORY_LIMIT", "3GB")
+
+
+def duckdb_settings() -> dict[str, str]:
+    """Settings for the loader's DuckDB connection. Insertion order stays preserved here: CSV and
+    xlsx lines are numbered by row_number() over the scan, in file order."""
+    return {"memory_limit": duckdb_memory_limit()}

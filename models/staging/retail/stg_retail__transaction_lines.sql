@@ -28,20 +28,14 @@ renamed as (
         ---------- timestamps
         "InvoiceDate" as invoiced_at,
 
-        ---------- flags (one per exclusion reason, named is_<exclusion_reason>; is_non_product_code
-        ---------- needs the seed lookup, a join, so the ledger adds it)
+        ---------- flags (one per exclusion reason, named is_<exclusion_reason>), for conditions the
+        ---------- line shows by itself; is_non_product_code (a seed lookup) and is_exact_duplicate
+        ---------- (a comparison with other lines) are the ledger's)
         "CustomerID" is null as is_missing_customer,
         upper(left("InvoiceNo", 1)) = 'C' as is_cancellation,
         upper(left("InvoiceNo", 1)) = 'A' as is_adjustment,
         "Quantity" <= 0 as is_non_positive_quantity,
-        "UnitPrice" <= 0 as is_non_positive_price,
-        -- The first copy in file order is the original; later identical lines are the duplicates.
-        row_number() over (
-            partition by
-                "InvoiceNo", "StockCode", "Description", "Quantity",
-                "InvoiceDate", "UnitPrice", "CustomerID", "Country"
-            order by raw_line_number
-        ) > 1 as is_exact_duplicate
+        "UnitPrice" <= 0 as is_non_positive_price
 
     from source
 
