@@ -11,13 +11,13 @@
         'is_domestic': "case when " ~ f ~ "is_domestic then 'a home-market customer' else 'buys from abroad (' || " ~ f ~ "country || ')' end",
         'recency_days': "'no purchase for ' || " ~ reason_number(f ~ 'recency_days') ~ " || ' days'",
         'tenure_days': "'first purchase only ' || " ~ reason_number(f ~ 'tenure_days') ~ " || ' days ago'",
-        'purchase_days': "'has bought on ' || " ~ reason_number(f ~ 'purchase_days') ~ " || ' different days in all'",
-        'invoices': "'has placed ' || " ~ reason_number(f ~ 'invoices') ~ " || ' orders in all'",
+        'purchase_days': "'has bought on ' || " ~ reason_count(f ~ 'purchase_days', 'day', 'different days') ~ " || ' in all'",
+        'invoices': "'has placed ' || " ~ reason_count(f ~ 'invoices', 'order', 'orders') ~ " || ' in all'",
         'spend': "'has spent £' || " ~ reason_number(f ~ 'spend') ~ " || ' in all'",
         'average_order_value': "'orders average £' || " ~ reason_number(f ~ 'average_order_value') ~ "",
         'items_per_order': "'orders average ' || " ~ reason_number(f ~ 'items_per_order', 1) ~ " || ' items'",
-        'unique_products': "'has bought ' || " ~ reason_number(f ~ 'unique_products') ~ " || ' different products'",
-        'cancellation_invoices': "'has cancelled ' || " ~ reason_number(f ~ 'cancellation_invoices') ~ " || ' orders'",
+        'unique_products': "'has bought ' || " ~ reason_count(f ~ 'unique_products', 'product', 'different products'),
+        'cancellation_invoices': "'has cancelled ' || " ~ reason_count(f ~ 'cancellation_invoices', 'order', 'orders'),
         'r_score': "'recency score ' || " ~ reason_number(f ~ 'r_score') ~ " || ' of " ~ tiles ~ " (" ~ tiles ~ " = most recent)'",
         'f_score': "'frequency score ' || " ~ reason_number(f ~ 'f_score') ~ " || ' of " ~ tiles ~ "'",
         'm_score': "'spend score ' || " ~ reason_number(f ~ 'm_score') ~ " || ' of " ~ tiles ~ "'",
@@ -32,13 +32,13 @@
         {%- set in_window = " || ' in the last " ~ window ~ " days'" -%}
         {%- set c = f ~ '@_' ~ window ~ 'd' -%}
         {%- do sentences.update({
-            'purchase_days_' ~ window ~ 'd': "'bought on ' || " ~ reason_number(c.replace('@', 'purchase_days')) ~ " || ' days'" ~ in_window,
-            'invoices_' ~ window ~ 'd': "case when " ~ c.replace('@', 'invoices') ~ " = 0 then 'no order' else " ~ reason_number(c.replace('@', 'invoices')) ~ " || ' orders' end" ~ in_window,
+            'purchase_days_' ~ window ~ 'd': "case when " ~ c.replace('@', 'purchase_days') ~ " = 0 then 'no purchase' else 'bought on only ' || " ~ reason_count(c.replace('@', 'purchase_days'), 'day', 'days') ~ " end" ~ in_window,
+            'invoices_' ~ window ~ 'd': "case when " ~ c.replace('@', 'invoices') ~ " = 0 then 'no order' else 'only ' || " ~ reason_count(c.replace('@', 'invoices'), 'order', 'orders') ~ " end" ~ in_window,
             'spend_' ~ window ~ 'd': "'spent £' || " ~ reason_number(c.replace('@', 'spend')) ~ in_window,
             'average_order_value_' ~ window ~ 'd': "case when " ~ c.replace('@', 'average_order_value') ~ " is null then 'no order' else 'orders averaging £' || " ~ reason_number(c.replace('@', 'average_order_value')) ~ " end" ~ in_window,
             'items_per_order_' ~ window ~ 'd': "case when " ~ c.replace('@', 'items_per_order') ~ " is null then 'no order' else 'orders averaging ' || " ~ reason_number(c.replace('@', 'items_per_order'), 1) ~ " || ' items' end" ~ in_window,
-            'new_products_' ~ window ~ 'd': "case when " ~ c.replace('@', 'new_products') ~ " = 0 then 'no new product tried' else " ~ reason_number(c.replace('@', 'new_products')) ~ " || ' new products tried' end" ~ in_window,
-            'cancellation_invoices_' ~ window ~ 'd': reason_number(c.replace('@', 'cancellation_invoices')) ~ " || ' cancelled orders'" ~ in_window,
+            'new_products_' ~ window ~ 'd': "case when " ~ c.replace('@', 'new_products') ~ " = 0 then 'no new product tried' else " ~ reason_count(c.replace('@', 'new_products'), 'new product', 'new products') ~ " || ' tried' end" ~ in_window,
+            'cancellation_invoices_' ~ window ~ 'd': reason_count(c.replace('@', 'cancellation_invoices'), 'cancelled order', 'cancelled orders') ~ in_window,
         }) -%}
     {%- endfor -%}
     case {{ driver }}
@@ -68,4 +68,9 @@
 {#- A number as text with `decimals` decimals (0: a whole number, no ".0"). -#}
 {% macro reason_number(value, decimals=0) -%}
     cast(cast(round({{ value }}, {{ decimals }}) as decimal(18, {{ decimals }})) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- A count with its noun, singular for exactly one ("1 order", "3 orders"). -#}
+{% macro reason_count(value, singular, plural) -%}
+    case when {{ value }} = 1 then '1 {{ singular }}' else {{ reason_number(value) }} || ' {{ plural }}' end
 {%- endmacro %}
