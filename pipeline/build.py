@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import duckdb
 
-from pipeline import config, publish
+from pipeline import config, dbt_link, publish
 from pipeline.export import write_exports
 from pipeline.ingest import LoadSummary, load_raw_lines
 from pipeline.timing import timed_stage
@@ -96,7 +96,10 @@ def run_dbt_build(database: Path, dbt_vars: str | None, selection: list[str] | N
     ]
     if dbt_vars:
         command += ["--vars", dbt_vars]
-    if subprocess.run(command, env=_build_env(database), cwd=config.REPO_ROOT).returncode != 0:
+    # Through one fixed path for every warehouse: dbt's partial parsing survives a change of warehouse.
+    with dbt_link.linked(database) as link:
+        exit_code = subprocess.run(command, env=_build_env(link), cwd=config.REPO_ROOT).returncode
+    if exit_code != 0:
         raise BuildFailed("dbt build failed (see the dbt output above)")
 
 

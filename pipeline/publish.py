@@ -3,10 +3,15 @@
 Layout, next to the warehouse file (here `warehouse/lifecycle.duckdb`):
 
     warehouse/lifecycle.releases/
-        building/                  the build in progress (a stable path: dbt's partial parsing reuses it)
+        building/                  the build in progress
         20261126T131500Z-4242/     a finished build: lifecycle.duckdb, exports/, ml/
         current -> 20261126T131500Z-4242
     warehouse/lifecycle.duckdb -> lifecycle.releases/current/lifecycle.duckdb
+
+Inside a release the database file is always `lifecycle.duckdb`, whatever the warehouse is called
+(`warehouse/test/sample.duckdb -> sample.releases/current/lifecycle.duckdb`): DuckDB names the
+catalog after the file, and one name everywhere lets dbt build every warehouse through one fixed
+path (pipeline/dbt_link.py), so its partial parsing survives a change of warehouse.
     exports                    -> warehouse/lifecycle.releases/current/exports
     outputs/ml                 -> ../warehouse/lifecycle.releases/current/ml
 
@@ -32,6 +37,7 @@ SCRATCH_NAME = "building"
 CURRENT_NAME = "current"
 EXPORTS_NAME = "exports"
 ML_NAME = "ml"
+DATABASE_NAME = "lifecycle.duckdb"
 
 
 class BuildInProgress(Exception):
@@ -58,8 +64,9 @@ class Layout:
     def current(self) -> Path:
         return self.root / CURRENT_NAME
 
-    def database_in(self, release: Path) -> Path:
-        return release / self.warehouse.name
+    @staticmethod
+    def database_in(release: Path) -> Path:
+        return release / DATABASE_NAME
 
     @staticmethod
     def exports_in(release: Path) -> Path:
