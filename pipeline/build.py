@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import duckdb
 
-from pipeline import config, dbt_link, publish
+from pipeline import config, dbt_link, load_gate, publish
 from pipeline.export import write_exports
 from pipeline.ingest import LoadSummary, load_raw_lines
 from pipeline.timing import timed_stage
@@ -84,7 +84,7 @@ def _build_env(database: Path, ml_dir: Path | None = None) -> dict[str, str]:
     return env
 
 
-def run_dbt_build(database: Path, dbt_vars: str | None, selection: list[str] | None = None) -> None:
+def _dbt_build_command(dbt_vars: str | None, selection: list[str] | None) -> list[str]:
     command = [
         _dbt_executable(),
         "build",
@@ -94,13 +94,40 @@ def run_dbt_build(database: Path, dbt_vars: str | None, selection: list[str] | N
         str(config.REPO_ROOT),
         *(selection or []),
     ]
-    if dbt_vars:
-        command += ["--vars", dbt_vars]
+    return command + (["--vars", dbt_vars] if dbt_vars else [])
+
+
+def run_dbt_build(database: Path, dbt_vars: str | None, selection: list[str] | None = None) -> None:
     # Through one fixed path for every warehouse: dbt's partial parsing survives a change of warehouse.
     with dbt_link.linked(database) as link:
+        command = _dbt_build_command(dbt_vars, selection)
         exit_code = subprocess.run(command, env=_build_env(link), cwd=config.REPO_ROOT).returncode
     if exit_code != 0:
         raise BuildFailed("dbt build failed (see the dbt output above)")
+
+
+def load_while_dbt_starts(database: Path, data: Path, dbt_vars: str | None, selection: list[str]) -> LoadSummary:
+    """The load stage, then the dbt build stage; dbt's start-up runs during the load."""
+    with dbt_link.linked(database) as link:
+        gate = load_gate.LoadGate()
+        try:
+            env = {**_build_env(link), load_gate.GATE_ENV: str(gate.path)}
+            dbt = subprocess.Popen(_dbt_build_command(dbt_vars, selection), env=env, cwd=config.REPO_ROOT)
+            try:
+                summary = _stage("load", load, database, data)
+            except BaseException:
+                dbt.kill()
+                dbt.wait()
+                raise
+            gate.release(loaded=True)
+            options = " ".join([*selection, *(["--vars", dbt_vars] if dbt_vars else [])])
+            _say(f"dbt build {options} (started during the load)")
+            exit_code = _stage("dbt build", dbt.wait)
+        finally:
+            gate.remove()
+    if exit_code != 0:
+        raise BuildFailed("dbt build failed (see the dbt output above)")
+    return summary
 
 
 def has_ml_downstream() -> bool:
@@ -170,9 +197,7 @@ def build_warehouse(
             scratch = publish.fresh_scratch(layout)
             database, exports = layout.database_in(scratch), layout.exports_in(scratch)
             try:
-                summary = _stage("load", load, database, data)
-                _say(f"dbt build --exclude {ML_DOWNSTREAM}{' --vars ' + dbt_vars if dbt_vars else ''}")
-                _stage("dbt build", run_dbt_build, database, dbt_vars, ["--exclude", ML_DOWNSTREAM])
+                summary = load_while_dbt_starts(database, data, dbt_vars, ["--exclude", ML_DOWNSTREAM])
                 if run_ml:
                     _stage("ml step", run_ml_step, database, layout.ml_in(scratch))
                     if has_ml_downstream():

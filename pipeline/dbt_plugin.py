@@ -8,7 +8,8 @@ dbt-duckdb creates it before it opens the warehouse, so it can:
   same loader and validation as `python -m pipeline build`. A named file is loaded whenever it
   differs from the one the warehouse holds (by path and sha256).
 
-`python -m pipeline build` loads the file itself and sets LIFECYCLE_DBT_AUTOLOAD=off.
+`python -m pipeline build` loads the file itself and sets LIFECYCLE_DBT_AUTOLOAD=off; it starts dbt
+during the load, and the plugin holds dbt back until the load has finished (pipeline/load_gate.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
+
+from pipeline.load_gate import GATE_ENV, wait_for_load
 
 AUTOLOAD_ENV = "LIFECYCLE_DBT_AUTOLOAD"
 HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
@@ -82,6 +85,9 @@ def _load(con: duckdb.DuckDBPyConnection, data: Path) -> None:
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
+        gate = os.environ.get(GATE_ENV)
+        if gate and not wait_for_load(Path(gate)):
+            raise WarehouseUnavailable("the build's load of the data file did not finish (see its output)")
         path_text = self.creds.path if self.creds else ":memory:"
         if path_text == ":memory:" or os.environ.get(AUTOLOAD_ENV, "on") == "off":
             return

@@ -32,6 +32,11 @@ class CaseResult:
             return None
         return dbt - self.dbt_nodes["execution_wall"]
 
+    def dbt_parsed_everything(self) -> bool:
+        """Whether dbt parsed the whole project (first build, or after a change of project, vars or
+        profile) instead of reusing its saved parse: seconds of the "outside nodes" time."""
+        return any(reason in self.build.output for reason in _FULL_PARSE_REASONS)
+
     def ratio(self, reference: Measurement | None) -> float | None:
         if reference is None or not reference.ok or not self.build.ok:
             return None
@@ -51,6 +56,7 @@ class CaseResult:
             "load_average_at_start": self.load_average,
             "build": {**measured(self.build), "stages": self.build.stages},
             "dbt_startup_and_parse_seconds": self.dbt_startup_and_parse(),
+            "dbt_full_parse": self.dbt_parsed_everything(),
             "dbt_node_seconds": self.dbt_nodes,
             "pandas_reference": measured(self.pandas),
             "duckdb_reference": measured(self.duckdb),
@@ -62,6 +68,8 @@ class CaseResult:
     def one_line(self) -> str:
         return " | ".join(str(cell) for cell in _row(self))
 
+
+_FULL_PARSE_REASONS = ("Unable to do partial parsing", "Starting full parse")
 
 _HEADER = [
     "case",
@@ -108,7 +116,7 @@ def _row(result: CaseResult) -> list[str]:
         _seconds(result.build.cpu_seconds),
         f"{result.build.peak_mib:,.0f}",
         _seconds(result.stage_seconds("load")),
-        _seconds(result.dbt_startup_and_parse()),
+        _seconds(result.dbt_startup_and_parse()) + (" (full parse)" if result.dbt_parsed_everything() else ""),
         _seconds(nodes.get("execution_wall")),
         node_sums,
         _seconds(result.stage_seconds("exports")),
@@ -163,8 +171,10 @@ def write_report(results: list[CaseResult], out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     table = markdown_table(results)
     note = (
-        "Wall time and peak RSS per case. `dbt outside nodes` = dbt's wall time minus its node execution "
-        "(interpreter start, parse, writing manifest and run results); "
+        "Wall time and peak RSS per case. `dbt outside nodes` = dbt's wall time after the load minus its "
+        "node execution (the part of interpreter start and parse not hidden behind the load, writing "
+        "manifest and run results; `(full parse)`: dbt could not reuse its saved parse, e.g. the first "
+        "build after a change of project or vars); "
         "`models / tests / unit tests` are dbt's per-node times (run_results.json) summed, in thread-seconds "
         "(2 threads). CPU = user + system seconds of the build and its children, steadier than wall time "
         "when other work shares the cores (`load avg` = 1-minute load average at the start). "
