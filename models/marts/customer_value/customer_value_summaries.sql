@@ -31,7 +31,9 @@ final as (
         holdout_purchase_days,
         holdout_spend,
         cast({{ var('value_clv_horizon_days') }} as {{ dbt.type_int() }}) as clv_horizon_days,
-        cast({{ var('value_annual_discount_rate') }} as {{ type_double() }}) as annual_discount_rate
+        cast({{ var('value_annual_discount_rate') }} as {{ type_double() }}) as annual_discount_rate,
+        -- customers_at_risk's horizon: the value a retained customer brings over it.
+        cast({{ var('churn_horizon_days') }} as {{ dbt.type_int() }}) as retention_horizon_days
     from summarised
 
 )
