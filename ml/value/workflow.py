@@ -20,10 +20,15 @@ from ml.workflow import log, prepared_output_dir
 
 
 def update_metrics(out_dir: Path, section: dict) -> Path:
-    """Replace metrics.json's "value" section, leaving the other modes' sections as they are."""
+    """Merge into metrics.json's "value" section (started afresh when it described other data),
+    leaving the other modes' sections as they are."""
     path = out_dir / ml_config.METRICS_FILE
     whole = json.loads(path.read_text()) if path.is_file() else {}
-    whole[config.METRICS_SECTION] = section
+    value = whole.get(config.METRICS_SECTION, {})
+    if value.get("data", {}).get("fingerprint_sha256") != section["data"]["fingerprint_sha256"]:
+        value = {}
+    value.update(section)
+    whole[config.METRICS_SECTION] = value
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(json.dumps(whole, indent=2, default=float) + "\n")
     partial.replace(path)
@@ -79,7 +84,7 @@ def _log_figures(section: dict) -> None:
         )
 
 
-def predictions(summary: pd.DataFrame, version: str, level: tuple[float, float] | None) -> tuple[pd.DataFrame, Fitted]:
+def predictions(summary: pd.DataFrame, fitted: Fitted, version: str, level: tuple[float, float] | None) -> pd.DataFrame:
     """One row per customer of the current cut-off, from BG/NBD + Gamma-Gamma fitted on all of it."""
     frame = pd.DataFrame(
         {
@@ -90,7 +95,6 @@ def predictions(summary: pd.DataFrame, version: str, level: tuple[float, float] 
             "scored_at": pd.Timestamp(datetime.now(UTC)).tz_localize(None),
         }
     )
-    fitted = fit(summary)
     params = fitted.purchases
     x, t_x, T = summary["frequency"], summary["recency_days"], summary["t_days"]
     purchases_factor = level[0] if level else 1.0
@@ -116,7 +120,7 @@ def predictions(summary: pd.DataFrame, version: str, level: tuple[float, float] 
     frame["median_days_to_next_purchase_if_active"] = btyd.median_days_to_next_purchase_if_alive(params, x, T)
     frame["model_name"] = config.SHIPPED + ("_level_corrected" if level else "")
     frame["model_version"] = version
-    return frame, fitted
+    return frame
 
 
 def historical_only(summary: pd.DataFrame) -> pd.DataFrame:
@@ -134,16 +138,16 @@ def historical_only(summary: pd.DataFrame) -> pd.DataFrame:
 
 def command_value() -> Path:
     """The fast path (in `python -m ml run`): the cheap forecasts on both holdouts, then score."""
-    return _value(config.FAST_FORECASTS)
+    return _value(config.FAST_FORECASTS, write=True)
 
 
 def command_value_evaluate() -> Path:
-    """Every forecast of config.FORECASTS on both holdouts (make test), then score as the fast path."""
+    """Every forecast of config.FORECASTS on both holdouts (make test); reads only, writes no table."""
     with threadpool_limits(NATIVE_THREADS):
-        return _value(config.FORECASTS)
+        return _value(config.FORECASTS, write=False)
 
 
-def _value(names: tuple[str, ...]) -> Path:
+def _value(names: tuple[str, ...], write: bool) -> Path:
     started = time.perf_counter()
     out_dir, path = prepared_output_dir(), ml_config.warehouse_path()
     log(f"value: reading {config.SUMMARIES_TABLE} from {path}")
@@ -163,25 +167,35 @@ def _value(names: tuple[str, ...]) -> Path:
         }
     }
     try:
-        section.update(validate(summaries, out_dir, names))
-        if section.get("status") == "no_holdout":
+        fitted = fit(now)  # the current cut-off has the most repeat buyers: if it is too few, stop here
+    except TooLittleDataError as error:
+        log(f"value: too little data for predicted value ({error}); writing historical figures only")
+        section.update({"status": "too_little_data", "reason": str(error)})
+        if not write:
+            return update_metrics(out_dir, section)
+        frame = historical_only(now)
+    else:
+        try:
+            section.update(validate(summaries, out_dir, names))
+        except TooLittleDataError as error:
+            section.update({"status": "not_validated", "reason": f"too little data at a past cut-off: {error}"})
+        if section["status"] != "validated":
             log(f"value: no holdout validation: {section['reason']}")
+        if not write:
+            log(f"value-evaluate: done in {time.perf_counter() - started:.1f} s")
+            return update_metrics(out_dir, section)
         level = None
         if section.get("level_correction", {}).get("apply"):
             final = summaries.at(summaries.cut_offs("calibration")[0])
             level = evaluate.level_ratio(final, fit(final), float(final["holdout_days"].iloc[0]))
         version = f"value-{config.SHIPPED}-{summaries.fingerprint[:12]}"
-        frame, fitted = predictions(now, version, level)
+        frame = predictions(now, fitted, version, level)
         section["scores"] = {
             "model_version": version,
             "bgnbd": fitted.purchases.as_dict(),
             "gamma_gamma": fitted.spend.as_dict(),
             "level_ratio": level,
         }
-    except TooLittleDataError as error:
-        log(f"value: too little data for predicted value ({error}); writing historical figures only")
-        section.update({"status": "too_little_data", "reason": str(error)})
-        frame = historical_only(now)
     rows = score.write_predictions(path, frame)
     files = score.export_predictions(path, out_dir)
     section.setdefault("scores", {})["rows"] = rows

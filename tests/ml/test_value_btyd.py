@@ -124,3 +124,12 @@ def test_discounting_and_spend_shrinkage() -> None:
     shrunk = btyd.expected_spend_per_purchase(spend, np.array([0.0, 1.0, 50.0]), np.array([np.nan, 500.0, 500.0]))
     assert shrunk[0] == pytest.approx(spend.population_mean)
     assert spend.population_mean < shrunk[1] < shrunk[2] < 500.0 * 1.01
+
+
+def test_almost_no_dropout_gives_the_nbd_forecast() -> None:
+    """b in the hundreds of thousands (the fit's answer on small data): p ~ 0, so an active
+    customer's expected count is the Gamma posterior rate x t, (r + x) / (alpha + T) x t."""
+    params = btyd.BetaGeo(0.7, 40.0, 0.5, 2e5)
+    x, T = np.array([0.0, 3.0, 40.0]), np.array([50.0, 120.0, 300.0])
+    expected = btyd.expected_purchases_if_alive(params, x, T, 90.0)
+    np.testing.assert_allclose(expected, (0.7 + x) / (40.0 + T) * 90.0, rtol=1e-3)

@@ -39,9 +39,11 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, P
 @pytest.fixture(scope="module")
 def run(simulated, ml_cli) -> tuple[int, pd.DataFrame, dict[str, str], dict]:
     _, warehouse, out = simulated
-    code = ml_cli(warehouse, out, "value-evaluate")
+    code = ml_cli(warehouse, out, "value")
     frame, types = read_predictions(warehouse)
-    return code, frame, types, json.loads((out / ml_config.METRICS_FILE).read_text())["value"]
+    evaluate_code = ml_cli(warehouse, out, "value-evaluate")  # every forecast; writes no table
+    assert read_predictions(warehouse)[0].equals(frame)
+    return max(code, evaluate_code), frame, types, json.loads((out / ml_config.METRICS_FILE).read_text())["value"]
 
 
 def test_one_prediction_per_customer_of_the_current_cut_off(simulated, run) -> None:
@@ -74,6 +76,7 @@ def test_validation_reports_every_forecast_on_both_holdouts_against_naive(simula
     _, _, out = simulated
     _, _, _, section = run
     assert section["status"] == "validated"
+    assert section["scores"]["rows"] == len(run[1])  # the fast path's section survives value-evaluate
     assert section["validation"]["cut_off"] < section["final_holdout"]["cut_off"]
     assert section["validation"]["holdout_ends"] <= section["final_holdout"]["cut_off"]
     for key in ("validation", "final_holdout"):
