@@ -33,6 +33,8 @@ test: $(VENV)/.installed lint
 		LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample $(PY) -m pipeline build
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
 		$(PY) -m ml forward-evaluate
+	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
+		$(PY) -m ml value-evaluate
 	@if [ -f $(REAL_DATA) ]; then \
 		set -e; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_strict \
@@ -42,9 +44,12 @@ test: $(VENV)/.installed lint
 			$(PY) -m pipeline build --no-ml --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \
 			$(PY) -m ml forward-evaluate; \
+		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \
+			$(PY) -m ml value-evaluate; \
 	else echo "real data not found at $(REAL_DATA): real-data builds and parity tests are skipped"; fi
 	$(if $(wildcard $(REAL_DATA)),LIFECYCLE_REAL_SEED_WAREHOUSE=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_REAL_STRICT_WAREHOUSE=$(TEST_DIR)/real_strict.duckdb \
-		LIFECYCLE_REAL_FORWARD_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json) \
+		LIFECYCLE_REAL_FORWARD_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json \
+		LIFECYCLE_REAL_VALUE_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json) \
 		LIFECYCLE_SAMPLE_WAREHOUSE=$(TEST_DIR)/sample.duckdb LIFECYCLE_SAMPLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
 		$(PY) -m pytest tests
 

@@ -10,18 +10,20 @@ import duckdb
 from ml import config, workflow
 from ml.errors import MLStepError
 from ml.forward import workflow as forward_workflow
+from ml.value import workflow as value_workflow
 
 
 def command_run_all(business: config.BusinessValues) -> None:
-    """The seed mode, then the forward fast path: what `make run` needs."""
+    """The seed mode, the forward fast path and the predicted value: what `make run` needs."""
     workflow.command_run(business)
     forward_workflow.command_forward()
+    value_workflow.command_value()
 
 
 COMMANDS = {
     "run": (
         command_run_all,
-        "seed mode (evaluate, train, explain, write ml.churn_scores) + forward fast path",
+        "seed mode (evaluate, train, explain, write ml.churn_scores) + forward fast path + predicted value",
     ),
     "evaluate": (
         workflow.command_evaluate,
@@ -39,6 +41,14 @@ COMMANDS = {
     "forward": (
         forward_workflow.command_forward,
         "forward mode fast path: choose, fit, calibrate, write ml.forward_churn_scores",
+    ),
+    "value": (
+        value_workflow.command_value,
+        "predicted value: BG/NBD + Gamma-Gamma validated on the holdouts, write ml.customer_value_predictions",
+    ),
+    "value-evaluate": (
+        value_workflow.command_value_evaluate,
+        "predicted value with every compared forecast (MBG/NBD, boosted trees) on both holdouts, then score",
     ),
     "forward-evaluate": (
         forward_workflow.command_forward_evaluate,

@@ -38,6 +38,7 @@ OPTIONAL_EXPORTS: tuple[MartExport, ...] = (
     MartExport("ml.churn_scores", "churn_scores.csv", "customer_id"),
     MartExport("ml.forward_churn_scores", "forward_churn_scores.csv", "customer_id"),
     MartExport("marts.customers_at_risk", "customers_at_risk.csv", "value_at_risk_rank, customer_id"),
+    MartExport("marts.customer_value", "customer_value.csv", "customer_id"),
 )
 
 

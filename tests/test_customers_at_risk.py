@@ -4,7 +4,8 @@ The build's first dbt step leaves out every model downstream of the ml source (b
 ml step; this fixture builds with run_ml=False). Here a synthetic
 ml.forward_churn_scores (a deterministic stand-in for the forward model's output, one row per
 customer of churn_scoring_snapshot, drivers cycling through every feature column) is written into a
-small sample warehouse, and `dbt build --select source:ml+` builds and tests the mart on it.
+small sample warehouse beside the real predicted-value step's ml.customer_value_predictions
+(`python -m ml value`, a few seconds), and `dbt build --select source:ml+` builds and tests the mart.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, li
         ).fetchall()
         features = [c for (c,) in columns if c not in KEYS]
         _write_synthetic_scores(con, features)
+    env = {**os.environ, "LIFECYCLE_WAREHOUSE_PATH": str(warehouse), "LIFECYCLE_ML_OUTPUT_DIR": str(work / "ml")}
+    value = subprocess.run([sys.executable, "-m", "ml", "value"], env=env, cwd=config.REPO_ROOT)
+    assert value.returncode == 0
     result = _dbt_build_ml_models(warehouse, work)
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse, features
@@ -165,3 +169,20 @@ def test_scores_of_another_snapshot_fail_the_build(
     result = _dbt_build_ml_models(stale, tmp_path)
     assert result.returncode != 0
     assert "relationships_stg_ml__forward_churn_scores_as_of_at" in result.stdout
+
+
+def test_expected_value_is_the_predicted_value_if_retained(sample_warehouse: tuple[Path, list[str]]) -> None:
+    """With predictions written, every customer's horizon value is customer_value.value_if_retained."""
+    warehouse, _ = sample_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        sources, mismatched = con.execute(
+            """
+            select
+                list(distinct risk.expected_value_source),
+                count(*) filter (where abs(risk.expected_horizon_value - value.value_if_retained) > 1e-9)
+            from marts.customers_at_risk as risk
+            inner join marts.customer_value as value using (customer_id)
+            """
+        ).fetchone()
+    assert sources == ["predicted"]
+    assert mismatched == 0

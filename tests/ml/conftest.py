@@ -23,6 +23,7 @@ from ml import config
 from ml.__main__ import main
 
 from .forward_fixtures import forward_marts, write_forward_marts
+from .value_fixtures import value_summaries, write_value_summaries
 
 THRESHOLD_DAYS = 155.0
 
@@ -158,9 +159,11 @@ def synthetic_forward_marts() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory, synthetic_forward_marts) -> Path:
-    """The seed mart and both snapshot marts, so `python -m ml run` (seed + forward) has everything."""
+    """The seed mart, both snapshot marts and the value summaries, so `python -m ml run` (seed + forward
+    + predicted value) has everything."""
     folder = tmp_path_factory.mktemp("warehouse")
     path = write_warehouse(folder / "lifecycle.duckdb", churn_features())
+    write_value_summaries(path, value_summaries(customers=600, seed=5))
     return write_forward_marts(path, *synthetic_forward_marts)
 
 

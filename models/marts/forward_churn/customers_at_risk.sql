@@ -1,5 +1,7 @@
 -- One row per customer the forward model scored at the current snapshot, ranked by value at risk:
--- churn probability x the profit they are expected to bring over the horizon if retained, with
+-- churn probability x the profit they are expected to bring over the horizon if retained (the
+-- predicted value if retained from customer_value; the spend run-rate when the ml step had too
+-- little data to predict it), with
 -- their segment and suggested action and the model's top three reasons in plain English. Built
 -- after the ml step wrote ml.forward_churn_scores (dbt build --select source:ml+).
 {%- set lookback = var('expected_value_lookback_days') | int -%}
@@ -30,6 +32,12 @@ customers as (
 
 ),
 
+predicted_values as (
+
+    select * from {{ ref('customer_value') }}
+
+),
+
 valued as (
 
     select
@@ -43,12 +51,26 @@ valued as (
         customers.suggested_action,
         features.country,
         customers.ltv as historical_ltv,
-        -- See the expected_horizon_value doc block: daily profit over the last lookback days (or
-        -- the customer's whole history when shorter, but never fewer days than the horizon),
-        -- projected over the horizon.
-        {{ var('profit_margin') }} * features.spend_{{ lookback }}d
-        / greatest(least({{ lookback }}, features.tenure_days), scores.horizon_days)
-        * scores.horizon_days as expected_horizon_value,
+        -- See the expected_horizon_value doc block: the predicted value if retained (conditional on
+        -- being active, so the churn probability does not count dropout twice); without a
+        -- prediction, the run-rate: daily profit over the last lookback days (or the customer's
+        -- whole history when shorter, but never fewer days than the horizon) times the horizon.
+        coalesce(
+            case
+                when predicted_values.retention_horizon_days = scores.horizon_days
+                    then predicted_values.value_if_retained
+            end,
+            {{ var('profit_margin') }} * features.spend_{{ lookback }}d
+            / greatest(least({{ lookback }}, features.tenure_days), scores.horizon_days)
+            * scores.horizon_days
+        ) as expected_horizon_value,
+        case
+            when
+                predicted_values.value_if_retained is not null
+                and predicted_values.retention_horizon_days = scores.horizon_days
+                then 'predicted'
+            else 'run_rate'
+        end as expected_value_source,
         {{ churn_reason('scores.driver_1', 'features') }} as reason_1,
         {{ churn_reason('scores.driver_2', 'features') }} as reason_2,
         {{ churn_reason('scores.driver_3', 'features') }} as reason_3,
@@ -60,6 +82,8 @@ valued as (
             and scores.as_of_at = features.as_of_at
     inner join customers
         on scores.customer_id = customers.customer_id
+    left join predicted_values
+        on scores.customer_id = predicted_values.customer_id
 
 ),
 
@@ -77,6 +101,7 @@ final as (
         country,
         historical_ltv,
         cast(expected_horizon_value as {{ type_double() }}) as expected_horizon_value,
+        expected_value_source,
         cast(churn_probability * expected_horizon_value as {{ type_double() }}) as value_at_risk,
         cast(
             row_number() over (

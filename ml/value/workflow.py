@@ -1,0 +1,206 @@
+"""`python -m ml value` (also part of `python -m ml run`): validate on the holdouts, score, write back."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from ml import config as ml_config
+from ml.forward.config import NATIVE_THREADS
+from ml.value import btyd, config, evaluate, plots, score
+from ml.value.data import Summaries, load_summaries
+from ml.value.forecasts import Fitted, TooLittleDataError, fit
+from ml.workflow import log, prepared_output_dir
+
+
+def update_metrics(out_dir: Path, section: dict) -> Path:
+    """Merge into metrics.json's "value" section (started afresh when it described other data),
+    leaving the other modes' sections as they are."""
+    path = out_dir / ml_config.METRICS_FILE
+    whole = json.loads(path.read_text()) if path.is_file() else {}
+    value = whole.get(config.METRICS_SECTION, {})
+    if value.get("data", {}).get("fingerprint_sha256") != section["data"]["fingerprint_sha256"]:
+        value = {}
+    value.update(section)
+    whole[config.METRICS_SECTION] = value
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(whole, indent=2, default=float) + "\n")
+    partial.replace(path)
+    return path
+
+
+def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dict:
+    """Figures on the validation holdout (used to choose) and on the final holdout (reported once)."""
+    current = summaries.cut_offs("current")
+    ending = set(summaries.earlier_with_holdout_ending_by(current[0])) if current else set()
+    final = [c for c in summaries.cut_offs("calibration") if c in ending]
+    if not final:
+        return {"status": "no_holdout", "reason": "no calibration cut-off with a complete holdout (history too short)"}
+    before = summaries.earlier_with_holdout_ending_by(final[0])
+    section: dict = {"status": "validated", "forecasts_compared": list(names)}
+    holdouts = {}
+    if before:
+        log(f"value: validation holdout after {before[-1]:%Y-%m-%d} (choices are made here)")
+        holdouts["validation"] = evaluate.holdout_figures(summaries, before[-1], names)
+        section["validation"] = holdouts["validation"].section
+        section["level_correction"] = evaluate.level_correction_rule(section["validation"])
+        _log_figures(section["validation"])
+        log(f"  level correction: {section['level_correction']['reason']}")
+    else:
+        section["level_correction"] = {"apply": False, "reason": "no validation cut-off before the final holdout"}
+    log(f"value: final holdout after {final[0]:%Y-%m-%d} (reported, never used to choose)")
+    holdouts["final"] = evaluate.holdout_figures(summaries, final[0], names)
+    section["final_holdout"] = holdouts["final"].section
+    _log_figures(section["final_holdout"])
+    titles = {name: f"{name} holdout after {h.section['cut_off'][:10]}" for name, h in holdouts.items()}
+    plots.calibration_by_frequency(
+        {titles[name]: h.buckets for name, h in holdouts.items()}, out_dir / config.CALIBRATION_PLOT
+    )
+    final_holdout = holdouts["final"]
+    plots.predicted_vs_actual(
+        final_holdout.summary,
+        {
+            name: (np.asarray(f.purchases, float), np.asarray(f.spend, float))
+            for name, f in final_holdout.forecasts.items()
+        },
+        titles["final"],
+        out_dir / config.PREDICTED_VS_ACTUAL_PLOT,
+    )
+    return section
+
+
+def _log_figures(section: dict) -> None:
+    for name, f in section["forecasts"].items():
+        log(
+            f"  {name:<22} purchases MAE {f['purchases_mae']:.3f} RMSE {f['purchases_rmse']:.3f} total "
+            f"{f['purchases_total_error']:+.1%}  spend MAE {f['spend_mae']:.0f} total {f['spend_total_error']:+.1%} "
+            f"Spearman {f['spend_spearman']:.3f} top-10% share {f['spend_top10_share']:.3f}"
+        )
+
+
+def predictions(summary: pd.DataFrame, fitted: Fitted, version: str, level: tuple[float, float] | None) -> pd.DataFrame:
+    """One row per customer of the current cut-off, from BG/NBD + Gamma-Gamma fitted on all of it."""
+    frame = pd.DataFrame(
+        {
+            config.ID_COLUMN: summary[config.ID_COLUMN].astype(str),
+            config.CUT_OFF_COLUMN: summary[config.CUT_OFF_COLUMN],
+            "clv_horizon_days": summary["clv_horizon_days"].astype("int64"),
+            "retention_horizon_days": summary["retention_horizon_days"].astype("int64"),
+            "scored_at": pd.Timestamp(datetime.now(UTC)).tz_localize(None),
+        }
+    )
+    params = fitted.purchases
+    x, t_x, T = summary["frequency"], summary["recency_days"], summary["t_days"]
+    purchases_factor = level[0] if level else 1.0
+    clv_horizon = int(summary["clv_horizon_days"].iloc[0])
+    retention = float(summary["retention_horizon_days"].iloc[0])
+    rate = float(summary["annual_discount_rate"].iloc[0])
+    frame["probability_active"] = btyd.probability_alive(params, x, t_x, T)
+    frame["expected_purchases_90d"] = purchases_factor * btyd.expected_purchases(
+        params, x, t_x, T, config.SHORT_HORIZON_DAYS
+    )
+    frame["expected_purchases_365d"] = purchases_factor * btyd.expected_purchases(
+        params, x, t_x, T, config.LONG_HORIZON_DAYS
+    )
+    frame["median_purchases_90d"] = btyd.median_purchases(params, x, t_x, T, config.SHORT_HORIZON_DAYS)
+    frame["expected_spend_per_purchase"] = btyd.expected_spend_per_purchase(
+        fitted.spend, x, summary["mean_repeat_spend"]
+    )
+    frame["discounted_expected_purchases"] = purchases_factor * btyd.discounted_expected_purchases(
+        params, x, t_x, T, clv_horizon, rate, config.DISCOUNT_STEPS
+    )
+    frame["expected_purchases_if_active"] = purchases_factor * btyd.expected_purchases_if_alive(params, x, T, retention)
+    frame["mean_days_between_purchases_if_active"] = 1 / btyd.expected_rate_if_alive(params, x, T)
+    frame["median_days_to_next_purchase_if_active"] = btyd.median_days_to_next_purchase_if_alive(params, x, T)
+    frame["model_name"] = config.SHIPPED + ("_level_corrected" if level else "")
+    frame["model_version"] = version
+    return frame
+
+
+def historical_only(summary: pd.DataFrame) -> pd.DataFrame:
+    """The table's rows with every prediction NULL: the marts still show the historical figures."""
+    frame = pd.DataFrame({column: pd.Series([None] * len(summary), dtype="object") for column in score.COLUMNS})
+    frame[config.ID_COLUMN] = summary[config.ID_COLUMN].astype(str).to_numpy()
+    frame[config.CUT_OFF_COLUMN] = summary[config.CUT_OFF_COLUMN].to_numpy()
+    for column in ("clv_horizon_days", "retention_horizon_days"):
+        frame[column] = summary[column].astype("int64").to_numpy()
+    frame["model_name"] = "none"
+    frame["model_version"] = "none"
+    frame["scored_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    return frame
+
+
+def command_value() -> Path:
+    """The fast path (in `python -m ml run`): the cheap forecasts on both holdouts, then score."""
+    return _value(config.FAST_FORECASTS, write=True)
+
+
+def command_value_evaluate() -> Path:
+    """Every forecast of config.FORECASTS on both holdouts (make test); reads only, writes no table."""
+    with threadpool_limits(NATIVE_THREADS):
+        return _value(config.FORECASTS, write=False)
+
+
+def _value(names: tuple[str, ...], write: bool) -> Path:
+    started = time.perf_counter()
+    out_dir, path = prepared_output_dir(), ml_config.warehouse_path()
+    log(f"value: reading {config.SUMMARIES_TABLE} from {path}")
+    summaries = load_summaries(path)
+    current = summaries.cut_offs("current")
+    now = summaries.at(current[0]) if current else summaries.frame.iloc[0:0]
+    section: dict = {
+        "data": {
+            "table": config.SUMMARIES_TABLE,
+            "cut_offs": {
+                f"{c:%Y-%m-%d %H:%M}": kind
+                for c, kind in summaries.frame.groupby(config.CUT_OFF_COLUMN)[config.KIND_COLUMN].first().items()
+            },
+            "customers_scored": len(now),
+            "repeat_buyers_now": int((now["frequency"] > 0).sum()) if len(now) else 0,
+            "fingerprint_sha256": summaries.fingerprint,
+        }
+    }
+    try:
+        fitted = fit(now)  # the current cut-off has the most repeat buyers: if it is too few, stop here
+    except TooLittleDataError as error:
+        log(f"value: too little data for predicted value ({error}); writing historical figures only")
+        section.update({"status": "too_little_data", "reason": str(error)})
+        if not write:
+            return update_metrics(out_dir, section)
+        frame = historical_only(now)
+    else:
+        try:
+            section.update(validate(summaries, out_dir, names))
+        except TooLittleDataError as error:
+            section.update({"status": "not_validated", "reason": f"too little data at a past cut-off: {error}"})
+        if section["status"] != "validated":
+            log(f"value: no holdout validation: {section['reason']}")
+        if not write:
+            log(f"value-evaluate: done in {time.perf_counter() - started:.1f} s")
+            return update_metrics(out_dir, section)
+        level = None
+        if section.get("level_correction", {}).get("apply"):
+            final = summaries.at(summaries.cut_offs("calibration")[0])
+            level = evaluate.level_ratio(final, fit(final), float(final["holdout_days"].iloc[0]))
+        version = f"value-{config.SHIPPED}-{summaries.fingerprint[:12]}"
+        frame = predictions(now, fitted, version, level)
+        section["scores"] = {
+            "model_version": version,
+            "bgnbd": fitted.purchases.as_dict(),
+            "gamma_gamma": fitted.spend.as_dict(),
+            "level_ratio": level,
+        }
+    rows = score.write_predictions(path, frame)
+    files = score.export_predictions(path, out_dir)
+    section.setdefault("scores", {})["rows"] = rows
+    log(
+        f"value: wrote {rows} rows to {config.PREDICTIONS_TABLE}; exported {', '.join(p.name for p in files)}; "
+        f"done in {time.perf_counter() - started:.1f} s"
+    )
+    return update_metrics(out_dir, section)

@@ -1,0 +1,129 @@
+-- The buy-till-you-die (BTYD) summary of every customer at every value cut-off, with the literature's
+-- definitions (Fader, Hardie & Lee 2005): one transaction per customer-day of kept purchases before
+-- the cut-off (several invoices on one calendar day count once, their spend summed);
+-- frequency = repeat purchase days (all but the first); recency = days from the first to the last
+-- purchase day; t_days = days from the first purchase day to the cut-off's date; mean repeat spend =
+-- the mean spend of the repeat purchase days (the first day excluded: it is not drawn from the same
+-- process). With the holdout actuals of [cut_off_at, holdout_ends_at) where the data covers it.
+-- Sums over the customer-invoice aggregate, so cut-offs cost a join, not a rescan of the lines.
+with
+
+cut_offs as (
+
+    select * from {{ ref('int_value_cut_offs_spined') }}
+
+),
+
+purchase_invoices as (
+
+    select
+        customer_id,
+        invoiced_at,
+        invoiced_on,
+        spend
+    from {{ ref('int_customer_invoices_aggregated') }}
+    where is_purchase
+
+),
+
+days_before as (
+
+    -- One row per cut-off, customer and purchase day before the cut-off (cut-off exclusive).
+    select
+        cut_offs.cut_off_at,
+        purchase_invoices.customer_id,
+        purchase_invoices.invoiced_on as purchased_on,
+        sum(purchase_invoices.spend) as day_spend
+    from purchase_invoices
+    inner join cut_offs
+        on purchase_invoices.invoiced_at < cut_offs.cut_off_at
+    group by cut_offs.cut_off_at, purchase_invoices.customer_id, purchase_invoices.invoiced_on
+
+),
+
+days_numbered as (
+
+    select
+        *,
+        min(purchased_on) over (partition by cut_off_at, customer_id) as first_purchased_on
+    from days_before
+
+),
+
+summarised as (
+
+    select
+        cut_off_at,
+        customer_id,
+        min(purchased_on) as first_purchased_on,
+        max(purchased_on) as last_purchased_on,
+        count(*) as purchase_days,
+        sum(day_spend) as total_spend,
+        sum(case when purchased_on = first_purchased_on then day_spend end) as first_day_spend,
+        avg(case when purchased_on > first_purchased_on then day_spend end) as mean_repeat_spend
+    from days_numbered
+    group by cut_off_at, customer_id
+
+),
+
+holdout as (
+
+    -- Kept purchases in [cut_off_at, holdout_ends_at), for cut-offs whose holdout the data covers.
+    select
+        cut_offs.cut_off_at,
+        purchase_invoices.customer_id,
+        count(distinct purchase_invoices.invoiced_on) as holdout_purchase_days,
+        sum(purchase_invoices.spend) as holdout_spend
+    from purchase_invoices
+    inner join cut_offs
+        on
+            purchase_invoices.invoiced_at >= cut_offs.cut_off_at
+            and purchase_invoices.invoiced_at < cut_offs.holdout_ends_at
+    where cut_offs.has_complete_holdout
+    group by cut_offs.cut_off_at, purchase_invoices.customer_id
+
+),
+
+final as (
+
+    select
+        summarised.cut_off_at,
+        cut_offs.cut_off_kind,
+        summarised.customer_id,
+        summarised.first_purchased_on,
+        summarised.last_purchased_on,
+        cast(summarised.purchase_days as {{ dbt.type_int() }}) as purchase_days,
+        cast(summarised.purchase_days - 1 as {{ dbt.type_int() }}) as frequency,
+        cast(
+            {{ dbt.datediff('summarised.first_purchased_on', 'summarised.last_purchased_on', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as recency_days,
+        cast(
+            {{ dbt.datediff('summarised.first_purchased_on', 'cast(summarised.cut_off_at as date)', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as t_days,
+        cast(summarised.total_spend as {{ type_double() }}) as total_spend,
+        cast(summarised.first_day_spend as {{ type_double() }}) as first_day_spend,
+        cast(summarised.mean_repeat_spend as {{ type_double() }}) as mean_repeat_spend,
+        cut_offs.holdout_days,
+        cut_offs.holdout_ends_at,
+        cut_offs.has_complete_holdout,
+        cast(
+            case when cut_offs.has_complete_holdout then coalesce(holdout.holdout_purchase_days, 0) end
+            as {{ dbt.type_int() }}
+        ) as holdout_purchase_days,
+        cast(
+            case when cut_offs.has_complete_holdout then coalesce(holdout.holdout_spend, 0) end
+            as {{ type_double() }}
+        ) as holdout_spend
+    from summarised
+    inner join cut_offs
+        on summarised.cut_off_at = cut_offs.cut_off_at
+    left join holdout
+        on
+            summarised.cut_off_at = holdout.cut_off_at
+            and summarised.customer_id = holdout.customer_id
+
+)
+
+select * from final
