@@ -2,7 +2,8 @@
 -- customers with at least one kept purchase before it, computed only from invoice rows strictly
 -- before the as-of. Every feature is a conditional aggregate over one join of the customer-invoice
 -- aggregate to the spine: adding as-of dates adds invoice rows, never a rescan of the lines.
--- Windows: [as_of - W days, as_of) for each W in var feature_windows_days.
+-- Windows: [as_of - W days, as_of) for each W in var feature_windows_days. At the current as-of
+-- these are also the seed's customer figures (customer_rfm, churn_features read them there).
 {%- set windows = var('feature_windows_days') | map('int') | list -%}
 {%- set tiles = var('rfm_tiles') | int -%}
 {#- The spend trend compares the last 90 days with the 90 before; the contract's column names
@@ -19,7 +20,8 @@ spine as (
             {{ dbt.dateadd('day', -window, 'as_of_at') }} as window_{{ window }}d_starts_at,
         {% endfor -%}
         {{ dbt.dateadd('day', -trend_days, 'as_of_at') }} as trend_recent_starts_at,
-        {{ dbt.dateadd('day', -2 * trend_days, 'as_of_at') }} as trend_previous_starts_at
+        {{ dbt.dateadd('day', -2 * trend_days, 'as_of_at') }} as trend_previous_starts_at,
+        {{ dbt.dateadd('day', -1 * var('recent_spend_window_days') | int, 'as_of_at') }} as recent_spend_starts_at
     from {{ ref('int_snapshots_spined') }}
 
 ),
@@ -112,6 +114,9 @@ totals as (
                 else 0
             end
         ) / 10000 as spend_previous_trend,
+        sum(
+            case when invoiced_at >= recent_spend_starts_at then spend_ten_thousandths else 0 end
+        ) / 10000 as recent_spend,
         -- Gap statistics from exact sums (a stddev aggregate can differ in the last bit between
         -- runs, depending on how threads combine partial results).
         count(gap_days) as gaps,
@@ -193,8 +198,12 @@ final as (
         country = {{ sql_string(var('domestic_country')) }} as is_domestic,
 
         ---------- lifetime, before the as-of
+        first_purchase_at,
+        last_purchase_at,
         recency_days,
         tenure_days,
+        -- From the first to the last purchase day: the sum of the gaps between purchase days.
+        cast(coalesce(gap_sum, 0) as {{ dbt.type_int() }}) as purchase_span_days,
         cast(purchase_days as {{ dbt.type_int() }}) as purchase_days,
         cast(invoices as {{ dbt.type_int() }}) as invoices,
         cast(spend as {{ type_double() }}) as spend,
@@ -202,6 +211,9 @@ final as (
         cast(units as {{ type_double() }}) / invoices as items_per_order,
         cast(unique_products as {{ dbt.type_int() }}) as unique_products,
         cast(cancellation_invoices as {{ dbt.type_int() }}) as cancellation_invoices,
+        cast(cancellation_invoices as {{ type_double() }}) / invoices as return_rate,
+        cast(recent_spend as {{ type_double() }})
+        / cast(nullif(spend, 0) as {{ type_double() }}) as recent_spend_share,
 
         ---------- RFM tiles among the customers of the same as-of
         cast(r_score as {{ dbt.type_int() }}) as r_score,
