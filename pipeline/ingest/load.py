@@ -40,12 +40,19 @@ def load_raw_lines(con: duckdb.DuckDBPyConnection, path: str | Path) -> LoadSumm
     select = typed_select(con, raw)
     summary = LoadSummary(path, raw.file_format.value, raw.encoding, raw.line_count, _sha256(path))
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    # Lines are written in file order, so raw_line_number equals the row's position in the table:
+    # the source's unique_row_position test proves the key unique from that in one scan. (dbt's
+    # own connection, which the plugin loads with, does not preserve insertion order otherwise.)
+    preserved = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("set preserve_insertion_order = true")
     con.execute("begin transaction")
     try:
         con.execute(f"create or replace table {RAW_SCHEMA}.{RAW_TABLE} as {select}")
     except duckdb.Error as error:  # validation should have caught it; never show a traceback
         con.execute("rollback")
         raise InputDataError(path, f"could not be typed ({str(error).strip().splitlines()[0]})") from error
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(preserved).lower()}")
     con.execute(
         f"""
         create or replace table {RAW_SCHEMA}.load_metadata as

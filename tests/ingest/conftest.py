@@ -67,8 +67,11 @@ def load(tmp_path: Path) -> Callable[[Path], pd.DataFrame]:
     from pipeline.ingest import load_raw_lines
 
     def run(path: Path) -> pd.DataFrame:
-        with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        # As dbt's connection, which the plain-dbt plugin loads with: insertion order not preserved.
+        with duckdb.connect(str(tmp_path / "warehouse.duckdb"), config={"preserve_insertion_order": False}) as con:
             load_raw_lines(con, path)
-            return con.execute("select * from raw.transaction_lines order by raw_line_number").df()
+            return con.execute(
+                "select rowid + 1 as row_position, * from raw.transaction_lines order by raw_line_number"
+            ).df()
 
     return run

@@ -12,6 +12,8 @@ from tests.ingest.conftest import RETAIL_II_NAMES, UCI_COLUMNS
 
 def assert_same_lines(loaded: pd.DataFrame, expected: pd.DataFrame) -> None:
     assert list(loaded["raw_line_number"]) == list(range(1, len(expected) + 1))
+    # Written in file order: the source's unique_row_position test relies on it.
+    assert list(loaded["row_position"]) == list(loaded["raw_line_number"])
     assert list(loaded["InvoiceNo"]) == list(expected["InvoiceNo"])
     assert list(loaded["Quantity"]) == list(expected["Quantity"])
     assert list(loaded["UnitPrice"]) == pytest.approx(list(expected["UnitPrice"]))

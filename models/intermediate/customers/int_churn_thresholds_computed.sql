@@ -6,9 +6,7 @@ with
 
 spine as (
 
-    -- The seed's contemporaneous chain computes the current snapshot only: copying every line once
-    -- per as-of does not scale. Past as-ofs get their features from the customer-invoice aggregate
-    -- (int_customers_point_in_time_featured).
+    -- The seed's churn label is computed at the current snapshot only.
     select * from {{ ref('int_snapshots_spined') }}
     where is_current
 
@@ -16,21 +14,25 @@ spine as (
 
 purchase_days as (
 
-    select * from {{ ref('int_customer_purchase_days_sequenced') }}
+    select * from {{ ref('int_customer_purchase_days_gapped') }}
 
 ),
 
 pooled as (
 
+    -- A purchase day is before the as-of from its first purchase on; the days before an as-of are
+    -- a prefix of the customer's days, so their gaps are those of the whole history.
     select
-        as_of_at,
-        count(gap_days) as gaps_pooled,
+        spine.as_of_at,
+        count(purchase_days.gap_days) as gaps_pooled,
         percentile_cont({{ var('churn_gap_percentile') }}) within group (
-            order by gap_days
+            order by purchase_days.gap_days
         ) as threshold_days
     from purchase_days
-    where gap_days is not null
-    group by as_of_at
+    inner join spine
+        on purchase_days.first_purchased_at < spine.as_of_at
+    where purchase_days.gap_days is not null
+    group by spine.as_of_at
 
 ),
 

@@ -3,9 +3,10 @@
 -- end, never rename or reorder.
 with
 
-measured as (
+featured as (
 
-    select * from {{ ref('int_customers_measured') }}
+    -- The point-in-time features at the current snapshot hold the seed's customer figures.
+    select * from {{ ref('int_customers_point_in_time_featured') }}
 
 ),
 
@@ -33,16 +34,18 @@ final as (
         labelled.f_score,
         labelled.m_score,
         labelled.segment_key,
-        measured.average_order_value,
-        measured.purchase_interval_std,
-        measured.unique_products,
-        measured.purchase_days,
-        measured.tenure_days,
-        measured.mean_purchase_gap_days,
-        measured.items_per_order,
-        measured.return_rate,
-        measured.recent_spend_share,
-        measured.is_domestic,
+        featured.average_order_value,
+        -- The seed's np.std of the gaps: 0, not unknown, with a single purchase day.
+        coalesce(featured.gap_std_days, 0) as purchase_interval_std,
+        featured.unique_products,
+        featured.purchase_days,
+        -- The seed's tenure: first to last purchase day (the point-in-time tenure_days runs to the as-of).
+        featured.purchase_span_days as tenure_days,
+        featured.gap_mean_days as mean_purchase_gap_days,
+        featured.items_per_order,
+        featured.return_rate,
+        featured.recent_spend_share,
+        featured.is_domestic,
         labelled.churn_threshold_days,
         labelled.is_churned,
         labelled.churn_status,
@@ -51,10 +54,10 @@ final as (
     from labelled
     inner join current_snapshot
         on labelled.as_of_at = current_snapshot.as_of_at
-    inner join measured
+    inner join featured
         on
-            labelled.as_of_at = measured.as_of_at
-            and labelled.customer_id = measured.customer_id
+            labelled.as_of_at = featured.as_of_at
+            and labelled.customer_id = featured.customer_id
 
 )
 

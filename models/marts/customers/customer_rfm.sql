@@ -2,9 +2,10 @@
 -- status. The seed document's rfm_for_tableau.csv; the Tableau dashboard reads it.
 with
 
-measured as (
+featured as (
 
-    select * from {{ ref('int_customers_measured') }}
+    -- The point-in-time features at the current snapshot hold the seed's customer figures.
+    select * from {{ ref('int_customers_point_in_time_featured') }}
 
 ),
 
@@ -28,10 +29,10 @@ final as (
         labelled.customer_id,
 
         ---------- customer
-        measured.country,
-        measured.is_domestic,
-        measured.first_purchase_at,
-        measured.last_purchase_at,
+        featured.country,
+        featured.is_domestic,
+        featured.first_purchase_at,
+        featured.last_purchase_at,
 
         ---------- rfm
         labelled.recency_days,
@@ -60,10 +61,10 @@ final as (
     from labelled
     inner join current_snapshot
         on labelled.as_of_at = current_snapshot.as_of_at
-    inner join measured
+    inner join featured
         on
-            labelled.as_of_at = measured.as_of_at
-            and labelled.customer_id = measured.customer_id
+            labelled.as_of_at = featured.as_of_at
+            and labelled.customer_id = featured.customer_id
 
 )
 
