@@ -105,28 +105,30 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
     """Copy the written table, as it is, to CSV and Parquet next to the other ml artefacts.
 
     For BI tools that read files (Tableau joins them to exports/rfm_for_tableau.csv on
-    customer_id). Each file is written under a temporary name and then renamed, so a reader
-    never opens a half-written file.
+    customer_id).
     """
-    targets = {
-        out_dir / config.SCORES_CSV_FILE: "format csv, header true",
-        out_dir / config.SCORES_PARQUET_FILE: "format parquet",
-    }
+    return export_table(
+        path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
+    )
+
+
+def export_table(
+    path: Path, table: str, csv_file: Path, parquet_file: Path, order_by: str = config.ID_COLUMN
+) -> list[Path]:
+    """Copy an ml table, as written, to CSV and Parquet. Each file is written under a temporary name
+    and then renamed, so a reader never opens a half-written file."""
+    targets = {csv_file: "format csv, header true", parquet_file: "format parquet"}
     try:
-        _copy_out(path, targets)
+        with duckdb.connect(str(path), read_only=True) as con:
+            for target, options in targets.items():
+                partial = target.with_name(f".{target.name}.partial")
+                con.execute(
+                    f"copy (select * from {table} order by {order_by}) to {_sql_string(str(partial))} ({options})"
+                )
+                partial.replace(target)
     except duckdb.Error as error:
-        raise warehouse_io_error(path, "export ml.churn_scores from", error) from error
+        raise warehouse_io_error(path, f"export {table} from", error) from error
     return list(targets)
-
-
-def _copy_out(
-    path: Path, targets: dict[Path, str], table: str = config.SCORES_TABLE, order_by: str = config.ID_COLUMN
-) -> None:
-    with duckdb.connect(str(path), read_only=True) as con:
-        for target, options in targets.items():
-            partial = target.with_name(f".{target.name}.partial")
-            con.execute(f"copy (select * from {table} order by {order_by}) to {_sql_string(str(partial))} ({options})")
-            partial.replace(target)
 
 
 def realised_flag_metrics(path: Path) -> dict:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ml.data import warehouse_io_error
 from ml.forward import config
-from ml.score import _copy_out, replace_table
+from ml.score import export_table, replace_table
 
 DRIVER_COLUMNS = tuple(
     column for rank in range(1, config.TOP_DRIVERS + 1) for column in (f"driver_{rank}", f"driver_{rank}_shap")
@@ -72,13 +72,7 @@ def write_scores(path: Path, scores: pd.DataFrame) -> int:
 
 
 def export_scores(path: Path, out_dir: Path) -> list[Path]:
-    """The written table, as it is, as CSV and Parquet (temporary name, then rename)."""
-    targets = {
-        out_dir / config.SCORES_CSV_FILE: "format csv, header true",
-        out_dir / config.SCORES_PARQUET_FILE: "format parquet",
-    }
-    try:
-        _copy_out(path, targets, config.SCORES_TABLE, config.ID_COLUMN)
-    except duckdb.Error as error:
-        raise warehouse_io_error(path, f"export {config.SCORES_TABLE} from", error) from error
-    return list(targets)
+    """The written table, as it is, as CSV and Parquet."""
+    return export_table(
+        path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
+    )

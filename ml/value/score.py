@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from ml.data import warehouse_io_error
-from ml.score import _copy_out, replace_table
+from ml.score import export_table, replace_table
 from ml.value import config
 
 # The table's columns and types, in order (the dbt source and its staging model read these).
@@ -48,12 +48,6 @@ def write_predictions(path: Path, frame: pd.DataFrame) -> int:
 
 
 def export_predictions(path: Path, out_dir: Path) -> list[Path]:
-    targets = {
-        out_dir / config.PREDICTIONS_CSV_FILE: "format csv, header true",
-        out_dir / config.PREDICTIONS_PARQUET_FILE: "format parquet",
-    }
-    try:
-        _copy_out(path, targets, config.PREDICTIONS_TABLE, config.ID_COLUMN)
-    except duckdb.Error as error:
-        raise warehouse_io_error(path, f"export {config.PREDICTIONS_TABLE} from", error) from error
-    return list(targets)
+    return export_table(
+        path, config.PREDICTIONS_TABLE, out_dir / config.PREDICTIONS_CSV_FILE, out_dir / config.PREDICTIONS_PARQUET_FILE
+    )
