@@ -36,22 +36,34 @@ def load_churn_features(path: Path) -> pd.DataFrame:
         raise warehouse_io_error(path, "read", error) from error
 
 
-def _read_mart(path: Path) -> pd.DataFrame:
-    schema, table = config.FEATURES_TABLE.split(".")
-    with duckdb.connect(str(path), read_only=True) as con:
-        present = con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ? order by ordinal_position",
-            [schema, table],
+def require_columns(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, required: tuple[str, ...] | list[str], needed_by: str
+) -> None:
+    """Stop with one line naming the table, or its missing columns, before any model reads it."""
+    schema, name = table.split(".")
+    present = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, name],
         ).fetchall()
-        if not present:
-            raise WarehouseNotReadyError(f"table {config.FEATURES_TABLE} not found in {path}: {BUILD_HINT}")
-        missing = [c for c in config.required_columns() if c not in {row[0] for row in present}]
-        if missing:
-            raise MissingFeatureError(
-                f"{config.FEATURES_TABLE} lacks column(s) {', '.join(missing)} "
-                "needed by the ml step: rebuild the mart or fix ml/config.py"
-            )
+    }
+    if not present:
+        raise WarehouseNotReadyError(f"table {table} not found in {path}: {BUILD_HINT}")
+    missing = [column for column in required if column not in present]
+    if missing:
+        raise MissingFeatureError(f"{table} lacks column(s) {', '.join(missing)} needed by {needed_by}")
+
+
+def _read_mart(path: Path) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        require_columns(
+            con,
+            path,
+            config.FEATURES_TABLE,
+            config.required_columns(),
+            "the ml step: rebuild the mart or fix ml/config.py",
+        )
         frame = con.execute(f"select * from {config.FEATURES_TABLE} order by {config.ID_COLUMN}").df()
     return frame.reset_index(drop=True)
 

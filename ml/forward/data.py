@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml.data import BUILD_HINT, warehouse_io_error
+from ml.data import BUILD_HINT, require_columns, warehouse_io_error
 from ml.errors import MissingFeatureError, WarehouseNotReadyError
 from ml.forward import config
 from ml.forward.protocol import DataSpan
@@ -63,19 +63,9 @@ def load_snapshots(path: Path) -> Snapshots:
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str, keys: tuple[str, ...]) -> pd.DataFrame:
-    schema, name = table.split(".")
-    present = {
-        row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()
-    }
-    if not present:
-        raise WarehouseNotReadyError(f"table {table} not found in {path}: {BUILD_HINT}")
-    missing = [c for c in (*keys, config.RECENCY_FEATURE, "tenure_days") if c not in present]
-    if missing:
-        raise MissingFeatureError(f"{table} lacks column(s) {', '.join(missing)} needed by the forward mode")
+    require_columns(
+        con, path, table, (*keys, config.RECENCY_FEATURE, "tenure_days"), "the forward mode: rebuild the marts"
+    )
     frame = con.execute(f"select * from {table} order by {config.AS_OF_COLUMN}, {config.ID_COLUMN}").df()
     return frame.reset_index(drop=True)
 

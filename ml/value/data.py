@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ml.data import BUILD_HINT, warehouse_io_error
-from ml.errors import MissingFeatureError, WarehouseNotReadyError
+from ml.data import BUILD_HINT, require_columns, warehouse_io_error
+from ml.errors import WarehouseNotReadyError
 from ml.value import config
 
 
@@ -38,23 +38,11 @@ class Summaries:
 def load_summaries(path: Path) -> Summaries:
     if not path.is_file():
         raise WarehouseNotReadyError(f"warehouse file {path} not found: {BUILD_HINT}")
-    schema, name = config.SUMMARIES_TABLE.split(".")
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            present = {
-                row[0]
-                for row in con.execute(
-                    "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-                    [schema, name],
-                ).fetchall()
-            }
-            if not present:
-                raise WarehouseNotReadyError(f"table {config.SUMMARIES_TABLE} not found in {path}: {BUILD_HINT}")
-            missing = [c for c in config.REQUIRED_COLUMNS if c not in present]
-            if missing:
-                raise MissingFeatureError(
-                    f"{config.SUMMARIES_TABLE} lacks column(s) {', '.join(missing)}: rebuild the marts"
-                )
+            require_columns(
+                con, path, config.SUMMARIES_TABLE, config.REQUIRED_COLUMNS, "predicted value: rebuild the marts"
+            )
             frame = con.execute(
                 f"select * from {config.SUMMARIES_TABLE} order by {config.CUT_OFF_COLUMN}, {config.ID_COLUMN}"
             ).df()

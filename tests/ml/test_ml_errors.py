@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 from ml import config, train
-from ml.errors import SingleClassLabelError, TooFewMinorityError
+from ml.errors import MissingFeatureError, SingleClassLabelError, TooFewMinorityError, WarehouseNotReadyError
+from ml.forward import data as forward_data
+from ml.value import data as value_data
+
+from .forward_fixtures import write_forward_marts
+from .value_fixtures import value_summaries, write_value_summaries
 
 
 def assert_fails_with(capsys, exit_code: int, *fragments: str) -> None:
@@ -116,3 +121,25 @@ def test_unusable_business_values_are_refused(make_features, make_warehouse, tmp
     assert_fails_with(capsys, code, config.CONTACT_COST_ENV, "must be a number")
     code = ml_cli(warehouse, tmp_path / "out", "run", "--saved-churner-value", "-1")
     assert_fails_with(capsys, code, "saved-churner value", ">= 0")
+
+
+def test_forward_mode_names_a_missing_snapshot_column(synthetic_forward_marts, tmp_path):
+    training, scoring = synthetic_forward_marts
+    warehouse = write_forward_marts(tmp_path / "lifecycle.duckdb", training.drop(columns=["tenure_days"]), scoring)
+    with pytest.raises(MissingFeatureError, match=r"tenure_days.*forward mode"):
+        forward_data.load_snapshots(warehouse)
+
+
+def test_value_step_names_a_missing_summary_column(tmp_path):
+    warehouse = write_value_summaries(tmp_path / "lifecycle.duckdb", value_summaries(customers=50))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table marts.customer_value_summaries drop column frequency")
+    with pytest.raises(MissingFeatureError, match=r"frequency.*predicted value"):
+        value_data.load_summaries(warehouse)
+
+
+def test_a_missing_mart_is_named_with_the_build_hint(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(WarehouseNotReadyError, match=r"customer_value_summaries.*make run"):
+        value_data.load_summaries(empty)
