@@ -5,9 +5,10 @@
     is_exact_duplicate (every column equals an earlier line's; the first copy in file order is the
     original).
     Duplicates in two steps: lines whose row hash occurs more than once are candidates (about 2 %
-    of the real data), and only those are compared column by column with a window; a collision
-    costs time, never a wrong flag. A window over every line partitioned by all eight columns took
-    three times as long, and in the staging view it was recomputed by every test on the view.
+    of the real data; repeated_values finds those hashes, in DuckDB by sorting them), and only
+    those are compared column by column with a window; a collision costs time, never a wrong flag.
+    A window over every line partitioned by all eight columns took three times as long, and in
+    the staging view it was recomputed by every test on the view.
     The duplicate CTEs read the staging relation itself, not the `lines` CTE: DuckDB materialises
     a CTE that is read more than once, which here would be a copy of every line.
     The reason is picked per line with least() over the policy's priorities (a one-row table),
@@ -28,10 +29,7 @@ lines as (
 
 repeated_line_hashes as (
 
-    select {{ row_hash(line_columns) }} as line_hash
-    from {{ ref('stg_retail__transaction_lines') }}
-    group by 1
-    having count(*) > 1
+    {{ repeated_values(row_hash(line_columns), ref('stg_retail__transaction_lines'), 'line_hash') }}
 
 ),
 

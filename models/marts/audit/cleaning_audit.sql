@@ -13,19 +13,37 @@ exclusion_reasons as (
 
 ),
 
-outcomes as (
+invoice_outcomes as (
 
+    -- Two levels: the lines per outcome and invoice first, then the distinct counts over those
+    -- (a few million rows at 100x, not every line): 100x 10.5 -> 8.1 CPU s.
     select
         coalesce(exclusion_reason, 'kept') as cleaning_outcome,
+        invoice_no,
+        customer_id,
         max(ledger_status) as ledger_status,
         max(cleaning_policy) as cleaning_policy,
         count(*) as line_count,
         sum(quantity) as units,
+        sum(line_amount) as line_amount
+    from ledgered
+    group by coalesce(exclusion_reason, 'kept'), invoice_no, customer_id
+
+),
+
+outcomes as (
+
+    select
+        cleaning_outcome,
+        max(ledger_status) as ledger_status,
+        max(cleaning_policy) as cleaning_policy,
+        cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
+        sum(units) as units,
         sum(line_amount) as line_amount,
         count(distinct invoice_no) as invoices,
         count(distinct customer_id) as customers
-    from ledgered
-    group by coalesce(exclusion_reason, 'kept')
+    from invoice_outcomes
+    group by cleaning_outcome
 
 ),
 
