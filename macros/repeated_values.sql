@@ -12,8 +12,9 @@
 {%- endmacro %}
 
 {#- DuckDB sorts the values and compares neighbours: cheaper than a hash aggregate over tens of
-    millions of mostly distinct values (100x: the pre-filter ~14 -> ~11 CPU s). Not the default:
-    a window without a partition runs on one task in Spark. -#}
+    millions of mostly distinct values (100x: this pre-filter ~14 -> ~11 CPU s, the whole duplicate
+    search in the ledger 22.5 -> 15 CPU s). Not the default: a window without a partition runs on
+    one task in Spark. -#}
 {% macro duckdb__repeated_values(expression, relation, alias) -%}
     select distinct sorted_values.listed_value as {{ alias }}
     from (

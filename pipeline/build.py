@@ -122,10 +122,9 @@ def _import_quietly(modules: tuple[str, ...]) -> None:
             importlib.import_module(module)
 
 
-def import_in_background(modules: tuple[str, ...] = AFTER_DBT_MODULES) -> threading.Thread:
-    thread = threading.Thread(target=_import_quietly, args=(modules,), name="import-after-dbt", daemon=True)
-    thread.start()
-    return thread
+def import_in_background(modules: tuple[str, ...] = AFTER_DBT_MODULES) -> None:
+    """Nobody waits for it: a stage that needs a module imports it anyway, finished or not."""
+    threading.Thread(target=_import_quietly, args=(modules,), name="import-after-dbt", daemon=True).start()
 
 
 def load_while_dbt_starts(database: Path, data: Path, dbt_vars: str | None, selection: list[str]) -> LoadSummary:
