@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.sql import sql_string
+from pipeline.warehouse_reader import connect_read_only
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def write_exports(warehouse: Path, exports_dir: Path) -> list[Path]:
     """Write every export into `exports_dir`; return the files written."""
     exports_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_read_only(warehouse) as con:
         for export in exports_present(con):
             query = f"select * from {export.table} order by {export.order_by}"
             csv_path = exports_dir / export.csv_name

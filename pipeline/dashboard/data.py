@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from pipeline.export import existing_tables
+from pipeline.warehouse_reader import connect_read_only
 
 AT_RISK_TABLE = "marts.customers_at_risk"
 # Customers listed in the at-risk view. Keeping the top N of every segment x country pair keeps the
@@ -57,7 +57,7 @@ class DashboardData:
 
 
 def read_dashboard_data(warehouse: Path) -> DashboardData:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_read_only(warehouse) as con:
         cells = con.sql(CELLS_SQL).df()
         bins = con.sql(BINS_SQL).df()
         threshold = con.execute(THRESHOLD_SQL).fetchall()
