@@ -22,6 +22,10 @@ class MartExport:
     order_by: str
 
     @property
+    def query(self) -> str:
+        return f"select * from {self.table} order by {self.order_by}"
+
+    @property
     def parquet_name(self) -> str:
         return self.table.split(".")[-1] + ".parquet"
 
@@ -59,7 +63,7 @@ def write_exports(warehouse: Path, exports_dir: Path) -> list[Path]:
     written: list[Path] = []
     with connect_read_only(warehouse) as con:
         for export in exports_present(con):
-            query = f"select * from {export.table} order by {export.order_by}"
+            query = export.query
             csv_path = exports_dir / export.csv_name
             parquet_path = exports_dir / export.parquet_name
             con.execute(f"copy ({query}) to {sql_string(str(csv_path))} (header, delimiter ',')")
