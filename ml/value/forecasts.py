@@ -14,10 +14,12 @@ from ml.value import btyd, config
 
 @dataclass(frozen=True)
 class Fitted:
-    """The purchase and spend models fitted on one cut-off's summary."""
+    """The purchase and spend models fitted on one cut-off's summary, and the spend input (a key of
+    config.SPEND_INPUTS) the spend model read, which scoring must read too."""
 
     purchases: btyd.BetaGeo
     spend: btyd.GammaGamma
+    spend_input: str = config.DEFAULT_SPEND_INPUT
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,15 @@ def repeat_buyers(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[(summary["frequency"] > 0) & (summary["mean_repeat_spend"] > 0)]
 
 
-def fit(summary: pd.DataFrame, dropout_at_first: bool = False) -> Fitted:
+def spend_observations(summary: pd.DataFrame, spend_input: str) -> tuple[np.ndarray, np.ndarray]:
+    """(days observed, mean spend per day) per customer as `spend_input` defines them; NaN mean -> 0."""
+    days_column, mean_column = config.SPEND_INPUTS[spend_input]
+    days = summary[days_column].to_numpy(dtype=float)
+    return days, np.nan_to_num(summary[mean_column].to_numpy(dtype=float), nan=0.0)
+
+
+def fit(summary: pd.DataFrame, dropout_at_first: bool = False, spend_input: str = config.DEFAULT_SPEND_INPUT) -> Fitted:
+    """BG/NBD on every customer, Gamma-Gamma on those with an observed spend under `spend_input`."""
     repeat = repeat_buyers(summary)
     if len(repeat) < config.MIN_REPEAT_BUYERS:
         cut_off = summary[config.CUT_OFF_COLUMN].iloc[0] if len(summary) else None
@@ -45,12 +55,18 @@ def fit(summary: pd.DataFrame, dropout_at_first: bool = False) -> Fitted:
             else "no customer with a kept purchase before the current snapshot"
         )
     purchases = btyd.fit_bgnbd(summary["frequency"], summary["recency_days"], summary["t_days"], dropout_at_first)
-    spend = btyd.fit_gamma_gamma(repeat["frequency"], repeat["mean_repeat_spend"])
-    return Fitted(purchases, spend)
+    return Fitted(purchases, fit_spend(summary, spend_input), spend_input)
+
+
+def fit_spend(summary: pd.DataFrame, spend_input: str) -> btyd.GammaGamma:
+    """Gamma-Gamma on the customers with a positive observed spend under `spend_input`."""
+    days, mean_spend = spend_observations(summary, spend_input)
+    observed = (days > 0) & (mean_spend > 0)
+    return btyd.fit_gamma_gamma(days[observed], mean_spend[observed])
 
 
 def spend_per_purchase(fitted: Fitted, summary: pd.DataFrame) -> np.ndarray:
-    return btyd.expected_spend_per_purchase(fitted.spend, summary["frequency"], summary["mean_repeat_spend"])
+    return btyd.expected_spend_per_purchase(fitted.spend, *spend_observations(summary, fitted.spend_input))
 
 
 def btyd_forecast(fitted: Fitted, summary: pd.DataFrame, horizon: float) -> Forecast:
