@@ -4,6 +4,7 @@ predicted purchases and spend over the holdout, from data before the cut-off onl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -43,8 +44,8 @@ def spend_observations(summary: pd.DataFrame, spend_input: str) -> tuple[np.ndar
     return days, np.nan_to_num(summary[mean_column].to_numpy(dtype=float), nan=0.0)
 
 
-def fit(summary: pd.DataFrame, dropout_at_first: bool = False, spend_input: str = config.DEFAULT_SPEND_INPUT) -> Fitted:
-    """BG/NBD on every customer, Gamma-Gamma on those with an observed spend under `spend_input`."""
+def require_repeat_buyers(summary: pd.DataFrame) -> None:
+    """Raise TooLittleDataError below config.MIN_REPEAT_BUYERS repeat buyers (no fit is attempted)."""
     repeat = repeat_buyers(summary)
     if len(repeat) < config.MIN_REPEAT_BUYERS:
         cut_off = summary[config.CUT_OFF_COLUMN].iloc[0] if len(summary) else None
@@ -54,8 +55,21 @@ def fit(summary: pd.DataFrame, dropout_at_first: bool = False, spend_input: str 
             if cut_off is not None
             else "no customer with a kept purchase before the current snapshot"
         )
-    purchases = btyd.fit_bgnbd(summary["frequency"], summary["recency_days"], summary["t_days"], dropout_at_first)
+
+
+def fit(summary: pd.DataFrame, dropout_at_first: bool = False, spend_input: str = config.DEFAULT_SPEND_INPUT) -> Fitted:
+    """BG/NBD on every customer, Gamma-Gamma on those with an observed spend under `spend_input`."""
+    require_repeat_buyers(summary)
+    columns = (summary[name].to_numpy(dtype=float) for name in ("frequency", "recency_days", "t_days"))
+    purchases = _fit_purchases(*(np.ascontiguousarray(values).tobytes() for values in columns), dropout_at_first)
     return Fitted(purchases, fit_spend(summary, spend_input), spend_input)
+
+
+@lru_cache(maxsize=16)
+def _fit_purchases(x: bytes, t_x: bytes, T: bytes, dropout_at_first: bool) -> btyd.BetaGeo:
+    """BG/NBD on one summary, remembered by its data: a run fits each cut-off once whatever the
+    spend input compared with it (the fit is deterministic, the key is the data itself)."""
+    return btyd.fit_bgnbd(*(np.frombuffer(values) for values in (x, t_x, T)), dropout_at_first)
 
 
 def fit_spend(summary: pd.DataFrame, spend_input: str) -> btyd.GammaGamma:

@@ -15,7 +15,7 @@ from ml import config as ml_config
 from ml.forward.config import NATIVE_THREADS
 from ml.value import btyd, config, evaluate, plots, score
 from ml.value.data import Summaries, load_summaries
-from ml.value.forecasts import Fitted, TooLittleDataError, fit, spend_per_purchase
+from ml.value.forecasts import Fitted, TooLittleDataError, fit, require_repeat_buyers, spend_per_purchase
 from ml.workflow import log, prepared_output_dir
 
 
@@ -50,7 +50,7 @@ def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dic
     if not final:
         return {
             "status": "not_validated",
-            "reason": "no complete holdout: the history is shorter than the holdout after the first cut-off",
+            "reason": "the history is too short for any cut-off with a complete holdout after it",
             "spend_input": default,
         }
     section: dict = {"forecasts_compared": list(names)}
@@ -63,7 +63,7 @@ def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dic
         validation = None
     if validation is None:
         section.update({"status": "final_holdout_only", "spend_input": default})
-        section["reason"] = "no earlier holdout to choose on: the stated defaults, no level correction"
+        section["reason"] = "the data has no cut-off whose holdout ends by the final holdout's start"
         section["level_correction"] = {"apply": False, "reason": "no validation holdout before the final one"}
     else:
         section["status"] = "validated"
@@ -217,7 +217,7 @@ def _value(names: tuple[str, ...], write: bool) -> Path:
         }
     }
     try:
-        fit(now)  # the current cut-off has the most repeat buyers: if it is too few, stop here
+        require_repeat_buyers(now)  # the current cut-off has the most: if it has too few, stop here
     except TooLittleDataError as error:
         log(f"value: too little data for predicted value ({error}); writing historical figures only")
         section.update({"status": "too_little_data", "reason": str(error)})
@@ -232,10 +232,8 @@ def _value(names: tuple[str, ...], write: bool) -> Path:
         except TooLittleDataError as error:
             section.update({"status": "not_validated", "reason": f"too little data at a past cut-off: {error}"})
             section["spend_input"] = {"choice": config.DEFAULT_SPEND_INPUT, "reason": "the stated default"}
-        if section["status"] == "not_validated":
-            log(f"value: no holdout validation: {section['reason']}; scoring an unvalidated fit")
-        elif section["status"] == "final_holdout_only":
-            log(f"value: no validation holdout to choose on: {section['reason']}")
+        if section["status"] != "validated":
+            log(f"value: {config.STATUS_WORDS[section['status']]} ({section['reason']})")
         if not write:
             log(f"value-evaluate: done in {time.perf_counter() - started:.1f} s")
             return update_metrics(out_dir, section)

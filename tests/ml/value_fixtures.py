@@ -93,9 +93,22 @@ def summaries_at(
     return pd.DataFrame(rows)
 
 
-def value_summaries(customers: int = 1500, seed: int = 3, span_days: int = 374, holdout_days: int = 90) -> pd.DataFrame:
-    """Every cut-off as the dbt spine makes them: current, calibration, earlier every 30 days."""
+def value_summaries(
+    customers: int = 1500,
+    seed: int = 3,
+    span_days: int = 374,
+    holdout_days: int = 90,
+    bulk_day_customers: int = 0,
+) -> pd.DataFrame:
+    """Every cut-off as the dbt spine makes them: current, calibration, earlier every 30 days.
+
+    `bulk_day_customers`: that many customers with five or more purchase days (the first ones, by
+    id) get one bulk day, their second repeat day's spend x 100 (customer 21004 in the sample).
+    """
     simulated = simulate_days(customers, span_days, seed)
+    with_bulk_day = [index for index, (_, days, _) in enumerate(simulated) if len(days) >= 5][:bulk_day_customers]
+    for index in with_bulk_day:
+        simulated[index][2][2] *= 100
     calibration = span_days - holdout_days
     frames = [summaries_at(simulated, span_days, "current", holdout_days, span_days)]
     frames.append(summaries_at(simulated, calibration, "calibration", holdout_days, span_days))
