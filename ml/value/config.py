@@ -13,11 +13,14 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     CUT_OFF_COLUMN,
     KIND_COLUMN,
     ID_COLUMN,
+    "purchase_days",
     "frequency",
     "recency_days",
     "t_days",
     "total_spend",
     "mean_repeat_spend",
+    "capped_mean_day_spend",
+    "capped_mean_repeat_spend",
     "holdout_days",
     "holdout_ends_at",
     "has_complete_holdout",
@@ -28,11 +31,40 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "retention_horizon_days",
 )
 
+# How far the history let the step validate what it ships (metrics.json "value" -> status, and the
+# model_version): each status is a fallback of the one before it, never a failed build.
+STATUS_WORDS: dict[str, str] = {
+    "validated": "choices made on the validation holdout, figures reported on the final holdout",
+    "final_holdout_only": "no earlier holdout to choose on: the stated defaults, figures on the final holdout",
+    "not_validated": "no complete holdout yet: an unvalidated fit scored",
+    "too_little_data": "too few repeat buyers to fit: historical figures only",
+}
+
 # Too little data: the purchase model needs repeat buyers to learn rates and (for spend) repeat
 # spends. Below this many customers with a repeat purchase day at the cut-off being fitted, the step
 # says so in one line and writes the historical figures only (no prediction). 30 is a floor for a
 # 4-parameter maximum-likelihood fit, not a guarantee of a good one.
 MIN_REPEAT_BUYERS = 30
+
+# What Gamma-Gamma reads as a customer's spend per purchase day: name -> (days observed, mean spend),
+# columns of the summaries mart (the definitions and the cap live in SQL, models/docs/customer_value.md
+# `bulk_day_cap`).
+# `repeat_days_mean`: the textbook input (repeat days only, uncapped). One bulk day drives it (a £59k
+#   day among £500 ones), so it is reported beside the others and never shipped.
+# `repeat_days_capped`: the repeat days, each capped at a multiple of the customer's median day.
+# `all_days_capped`: every purchase day, the first included, capped alike: one-time buyers get their
+#   own first day (shrunk towards the population) instead of the population mean alone.
+SPEND_INPUTS: dict[str, tuple[str, str]] = {
+    "repeat_days_mean": ("frequency", "mean_repeat_spend"),
+    "repeat_days_capped": ("frequency", "capped_mean_repeat_spend"),
+    "all_days_capped": ("purchase_days", "capped_mean_day_spend"),
+}
+# The rule: ship the eligible input with the highest Spearman between predicted and actual spend on
+# the validation holdout (value at risk orders the retention list, so the order is what counts);
+# ties go to the first listed. Without a validation holdout, the default: the choice of the real
+# data's validation holdout and of the sample's (README "Predicted customer value").
+ELIGIBLE_SPEND_INPUTS: tuple[str, ...] = ("repeat_days_capped", "all_days_capped")
+DEFAULT_SPEND_INPUT = "all_days_capped"
 
 # The figures of the issue: expected purchases over these horizons (days), whatever the holdout.
 SHORT_HORIZON_DAYS = 90

@@ -4,6 +4,7 @@ predicted purchases and spend over the holdout, from data before the cut-off onl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -14,10 +15,12 @@ from ml.value import btyd, config
 
 @dataclass(frozen=True)
 class Fitted:
-    """The purchase and spend models fitted on one cut-off's summary."""
+    """The purchase and spend models fitted on one cut-off's summary, and the spend input (a key of
+    config.SPEND_INPUTS) the spend model read, which scoring must read too."""
 
     purchases: btyd.BetaGeo
     spend: btyd.GammaGamma
+    spend_input: str = config.DEFAULT_SPEND_INPUT
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,15 @@ def repeat_buyers(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[(summary["frequency"] > 0) & (summary["mean_repeat_spend"] > 0)]
 
 
-def fit(summary: pd.DataFrame, dropout_at_first: bool = False) -> Fitted:
+def spend_observations(summary: pd.DataFrame, spend_input: str) -> tuple[np.ndarray, np.ndarray]:
+    """(days observed, mean spend per day) per customer as `spend_input` defines them; NaN mean -> 0."""
+    days_column, mean_column = config.SPEND_INPUTS[spend_input]
+    days = summary[days_column].to_numpy(dtype=float)
+    return days, np.nan_to_num(summary[mean_column].to_numpy(dtype=float), nan=0.0)
+
+
+def require_repeat_buyers(summary: pd.DataFrame) -> None:
+    """Raise TooLittleDataError below config.MIN_REPEAT_BUYERS repeat buyers (no fit is attempted)."""
     repeat = repeat_buyers(summary)
     if len(repeat) < config.MIN_REPEAT_BUYERS:
         cut_off = summary[config.CUT_OFF_COLUMN].iloc[0] if len(summary) else None
@@ -44,13 +55,32 @@ def fit(summary: pd.DataFrame, dropout_at_first: bool = False) -> Fitted:
             if cut_off is not None
             else "no customer with a kept purchase before the current snapshot"
         )
-    purchases = btyd.fit_bgnbd(summary["frequency"], summary["recency_days"], summary["t_days"], dropout_at_first)
-    spend = btyd.fit_gamma_gamma(repeat["frequency"], repeat["mean_repeat_spend"])
-    return Fitted(purchases, spend)
+
+
+def fit(summary: pd.DataFrame, dropout_at_first: bool = False, spend_input: str = config.DEFAULT_SPEND_INPUT) -> Fitted:
+    """BG/NBD on every customer, Gamma-Gamma on those with an observed spend under `spend_input`."""
+    require_repeat_buyers(summary)
+    columns = (summary[name].to_numpy(dtype=float) for name in ("frequency", "recency_days", "t_days"))
+    purchases = _fit_purchases(*(np.ascontiguousarray(values).tobytes() for values in columns), dropout_at_first)
+    return Fitted(purchases, fit_spend(summary, spend_input), spend_input)
+
+
+@lru_cache(maxsize=16)
+def _fit_purchases(x: bytes, t_x: bytes, T: bytes, dropout_at_first: bool) -> btyd.BetaGeo:
+    """BG/NBD on one summary, remembered by its data: a run fits each cut-off once whatever the
+    spend input compared with it (the fit is deterministic, the key is the data itself)."""
+    return btyd.fit_bgnbd(*(np.frombuffer(values) for values in (x, t_x, T)), dropout_at_first)
+
+
+def fit_spend(summary: pd.DataFrame, spend_input: str) -> btyd.GammaGamma:
+    """Gamma-Gamma on the customers with a positive observed spend under `spend_input`."""
+    days, mean_spend = spend_observations(summary, spend_input)
+    observed = (days > 0) & (mean_spend > 0)
+    return btyd.fit_gamma_gamma(days[observed], mean_spend[observed])
 
 
 def spend_per_purchase(fitted: Fitted, summary: pd.DataFrame) -> np.ndarray:
-    return btyd.expected_spend_per_purchase(fitted.spend, summary["frequency"], summary["mean_repeat_spend"])
+    return btyd.expected_spend_per_purchase(fitted.spend, *spend_observations(summary, fitted.spend_input))
 
 
 def btyd_forecast(fitted: Fitted, summary: pd.DataFrame, horizon: float) -> Forecast:

@@ -15,7 +15,7 @@ from ml import config as ml_config
 from ml.forward.config import NATIVE_THREADS
 from ml.value import btyd, config, evaluate, plots, score
 from ml.value.data import Summaries, load_summaries
-from ml.value.forecasts import Fitted, TooLittleDataError, fit
+from ml.value.forecasts import Fitted, TooLittleDataError, fit, require_repeat_buyers, spend_per_purchase
 from ml.workflow import log, prepared_output_dir
 
 
@@ -36,28 +36,53 @@ def update_metrics(out_dir: Path, section: dict) -> Path:
 
 
 def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dict:
-    """Figures on the validation holdout (used to choose) and on the final holdout (reported once)."""
+    """Figures on the validation holdout (used to choose) and on the final holdout (reported once).
+
+    The section's status says how far the history allowed: `validated` (choices made on the
+    validation holdout, figures on the final one), `final_holdout_only` (no earlier holdout to choose
+    on: the stated defaults, figures on the final holdout) or `not_validated` (no complete holdout:
+    the fit on the current cut-off is scored unvalidated).
+    """
     current = summaries.cut_offs("current")
     ending = set(summaries.earlier_with_holdout_ending_by(current[0])) if current else set()
     final = [c for c in summaries.cut_offs("calibration") if c in ending]
+    default = {"choice": config.DEFAULT_SPEND_INPUT, "reason": "no validation holdout: the stated default"}
     if not final:
-        return {"status": "no_holdout", "reason": "no calibration cut-off with a complete holdout (history too short)"}
-    before = summaries.earlier_with_holdout_ending_by(final[0])
-    section: dict = {"status": "validated", "forecasts_compared": list(names)}
+        return {
+            "status": "not_validated",
+            "reason": "the history is too short for any cut-off with a complete holdout after it",
+            "spend_input": default,
+        }
+    section: dict = {"forecasts_compared": list(names)}
     holdouts = {}
-    if before:
-        log(f"value: validation holdout after {before[-1]:%Y-%m-%d} (choices are made here)")
-        holdouts["validation"] = evaluate.holdout_figures(summaries, before[-1], names)
-        section["validation"] = holdouts["validation"].section
-        section["level_correction"] = evaluate.level_correction_rule(section["validation"])
-        _log_figures(section["validation"])
-        log(f"  level correction: {section['level_correction']['reason']}")
+    before = summaries.earlier_with_holdout_ending_by(final[0])
+    try:
+        validation = _validation(summaries, before[-1], names) if before else None
+    except TooLittleDataError as error:
+        log(f"value: no validation holdout: too little data at {before[-1]:%Y-%m-%d} ({error})")
+        validation = None
+    if validation is None:
+        section.update({"status": "final_holdout_only", "spend_input": default})
+        section["reason"] = "the data has no cut-off whose holdout ends by the final holdout's start"
+        section["level_correction"] = {"apply": False, "reason": "no validation holdout before the final one"}
     else:
-        section["level_correction"] = {"apply": False, "reason": "no validation cut-off before the final holdout"}
+        section["status"] = "validated"
+        holdouts["validation"], choices = validation
+        section.update(choices)
+    spend_input = section["spend_input"]["choice"]
     log(f"value: final holdout after {final[0]:%Y-%m-%d} (reported, never used to choose)")
-    holdouts["final"] = evaluate.holdout_figures(summaries, final[0], names)
+    try:
+        holdouts["final"] = evaluate.holdout_figures(summaries, final[0], names, spend_input)
+        section["spend_input"]["final_holdout"] = evaluate.spend_input_figures(summaries, final[0])
+    except TooLittleDataError as error:
+        return {
+            "status": "not_validated",
+            "reason": f"too little data at a past cut-off: {error}",
+            "spend_input": default,
+        }
     section["final_holdout"] = holdouts["final"].section
     _log_figures(section["final_holdout"])
+    _log_spend_inputs("final", section["spend_input"]["final_holdout"])
     titles = {name: f"{name} holdout after {h.section['cut_off'][:10]}" for name, h in holdouts.items()}
     plots.calibration_by_frequency(
         {titles[name]: h.buckets for name, h in holdouts.items()}, out_dir / config.CALIBRATION_PLOT
@@ -73,6 +98,27 @@ def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dic
         out_dir / config.PREDICTED_VS_ACTUAL_PLOT,
     )
     return section
+
+
+def _validation(summaries: Summaries, cut_off: pd.Timestamp, names: tuple[str, ...]) -> tuple[evaluate.Holdout, dict]:
+    """The validation holdout: choose the spend input, then the level correction, and its figures."""
+    log(f"value: validation holdout after {cut_off:%Y-%m-%d} (choices are made here)")
+    spend_input = evaluate.spend_input_rule(evaluate.spend_input_figures(summaries, cut_off))
+    _log_spend_inputs("validation", spend_input["validation"])
+    log(f"  spend per purchase: {spend_input['reason']}")
+    holdout = evaluate.holdout_figures(summaries, cut_off, names, spend_input["choice"])
+    _log_figures(holdout.section)
+    level = evaluate.level_correction_rule(holdout.section)
+    log(f"  level correction: {level['reason']}")
+    return holdout, {"spend_input": spend_input, "validation": holdout.section, "level_correction": level}
+
+
+def _log_spend_inputs(holdout: str, figures: dict[str, dict]) -> None:
+    for name, f in figures.items():
+        log(
+            f"  spend input {name:<20} ({holdout}) spend MAE {f['spend_mae']:.0f} total {f['spend_total_error']:+.1%} "
+            f"Spearman {f['spend_spearman']:.3f} top-10% share {f['spend_top10_share']:.3f}"
+        )
 
 
 def _log_figures(section: dict) -> None:
@@ -109,9 +155,7 @@ def predictions(summary: pd.DataFrame, fitted: Fitted, version: str, level: tupl
         params, x, t_x, T, config.LONG_HORIZON_DAYS
     )
     frame["median_purchases_90d"] = btyd.median_purchases(params, x, t_x, T, config.SHORT_HORIZON_DAYS)
-    frame["expected_spend_per_purchase"] = btyd.expected_spend_per_purchase(
-        fitted.spend, x, summary["mean_repeat_spend"]
-    )
+    frame["expected_spend_per_purchase"] = spend_per_purchase(fitted, summary)
     frame["discounted_expected_purchases"] = purchases_factor * btyd.discounted_expected_purchases(
         params, x, t_x, T, clv_horizon, rate, config.DISCOUNT_STEPS
     )
@@ -123,7 +167,13 @@ def predictions(summary: pd.DataFrame, fitted: Fitted, version: str, level: tupl
     return frame
 
 
-def historical_only(summary: pd.DataFrame) -> pd.DataFrame:
+def model_version(model_name: str, status: str, fingerprint: str, spend_input: str | None = None) -> str:
+    """What was shipped and how far it was validated, e.g. value-bgnbd-all_days_capped-validated-<data>."""
+    parts = ["value", model_name, *([spend_input] if spend_input else []), status, fingerprint[:12]]
+    return "-".join(parts)
+
+
+def historical_only(summary: pd.DataFrame, version: str) -> pd.DataFrame:
     """The table's rows with every prediction NULL: the marts still show the historical figures."""
     frame = pd.DataFrame({column: pd.Series([None] * len(summary), dtype="object") for column in score.COLUMNS})
     frame[config.ID_COLUMN] = summary[config.ID_COLUMN].astype(str).to_numpy()
@@ -131,7 +181,7 @@ def historical_only(summary: pd.DataFrame) -> pd.DataFrame:
     for column in ("clv_horizon_days", "retention_horizon_days"):
         frame[column] = summary[column].astype("int64").to_numpy()
     frame["model_name"] = "none"
-    frame["model_version"] = "none"
+    frame["model_version"] = version
     frame["scored_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
     return frame
 
@@ -167,38 +217,48 @@ def _value(names: tuple[str, ...], write: bool) -> Path:
         }
     }
     try:
-        fitted = fit(now)  # the current cut-off has the most repeat buyers: if it is too few, stop here
+        require_repeat_buyers(now)  # the current cut-off has the most: if it has too few, stop here
     except TooLittleDataError as error:
         log(f"value: too little data for predicted value ({error}); writing historical figures only")
         section.update({"status": "too_little_data", "reason": str(error)})
         if not write:
             return update_metrics(out_dir, section)
-        frame = historical_only(now)
+        version = model_version("none", "too_little_data", summaries.fingerprint)
+        frame = historical_only(now, version)
+        section["scores"] = {"model_version": version}
     else:
         try:
             section.update(validate(summaries, out_dir, names))
         except TooLittleDataError as error:
             section.update({"status": "not_validated", "reason": f"too little data at a past cut-off: {error}"})
+            section["spend_input"] = {"choice": config.DEFAULT_SPEND_INPUT, "reason": "the stated default"}
         if section["status"] != "validated":
-            log(f"value: no holdout validation: {section['reason']}")
+            log(f"value: {config.STATUS_WORDS[section['status']]} ({section['reason']})")
         if not write:
             log(f"value-evaluate: done in {time.perf_counter() - started:.1f} s")
             return update_metrics(out_dir, section)
+        spend_input = section["spend_input"]["choice"]
+        fitted = fit(now, spend_input=spend_input)
         level = None
         if section.get("level_correction", {}).get("apply"):
             final = summaries.at(summaries.cut_offs("calibration")[0])
-            level = evaluate.level_ratio(final, fit(final), float(final["holdout_days"].iloc[0]))
-        version = f"value-{config.SHIPPED}-{summaries.fingerprint[:12]}"
+            level = evaluate.level_ratio(
+                final, fit(final, spend_input=spend_input), float(final["holdout_days"].iloc[0])
+            )
+        name = config.SHIPPED + ("_level_corrected" if level else "")
+        version = model_version(name, section["status"], summaries.fingerprint, spend_input)
         frame = predictions(now, fitted, version, level)
         section["scores"] = {
             "model_version": version,
+            "spend_input": spend_input,
             "bgnbd": fitted.purchases.as_dict(),
             "gamma_gamma": fitted.spend.as_dict(),
             "level_ratio": level,
         }
     rows = score.write_predictions(path, frame)
     files = score.export_predictions(path, out_dir)
-    section.setdefault("scores", {})["rows"] = rows
+    section["scores"]["rows"] = rows
+    log(f"value: {config.STATUS_WORDS[section['status']]}: model version {section['scores']['model_version']}")
     log(
         f"value: wrote {rows} rows to {config.PREDICTIONS_TABLE}; exported {', '.join(p.name for p in files)}; "
         f"done in {time.perf_counter() - started:.1f} s"

@@ -1,5 +1,5 @@
 """`python -m ml value` end to end on warehouses of simulated customers: the write-back (shape, keys,
-types, sane values), the validation figures and plots, and the too-little-data case."""
+types, sane values), the validation figures and plots (short histories: test_value_short_history.py)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,13 @@ def test_validation_reports_every_forecast_on_both_holdouts_against_naive(simula
     _, _, out = simulated
     _, _, _, section = run
     assert section["status"] == "validated"
+    assert section["spend_input"]["choice"] in config.ELIGIBLE_SPEND_INPUTS
+    assert (
+        set(section["spend_input"]["validation"])
+        == set(section["spend_input"]["final_holdout"])
+        == set(config.SPEND_INPUTS)
+    )
+    assert section["final_holdout"]["spend_input"] == section["spend_input"]["choice"]
     assert section["scores"]["rows"] == len(run[1])  # the fast path's section survives value-evaluate
     assert section["validation"]["cut_off"] < section["final_holdout"]["cut_off"]
     assert section["validation"]["holdout_ends"] <= section["final_holdout"]["cut_off"]
@@ -93,37 +100,6 @@ def test_validation_reports_every_forecast_on_both_holdouts_against_naive(simula
     assert abs(final["bgnbd"]["purchases_total_error"]) < 0.15
     for name in (config.CALIBRATION_PLOT, config.PREDICTED_VS_ACTUAL_PLOT, config.PREDICTIONS_CSV_FILE):
         assert (out / name).stat().st_size > 1000
-
-
-def test_too_few_repeat_buyers_says_so_and_writes_historical_rows(tmp_path: Path, ml_cli, capsys) -> None:
-    frame = value_summaries(customers=1500, seed=3)
-    # Keep every customer, but only five with a repeat purchase day.
-    repeat = frame["frequency"] > 0
-    keep = frame.loc[repeat, "customer_id"].drop_duplicates().head(5)
-    frame = frame[~repeat | frame["customer_id"].isin(keep)]
-    warehouse = write_value_summaries(tmp_path / "lifecycle.duckdb", frame)
-    assert ml_cli(warehouse, tmp_path / "ml", "value") == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if "too little data" in line]
-    assert len(lines) == 1 and "at least 30 needed" in lines[0]
-    predictions, _ = read_predictions(warehouse)
-    current = frame[frame["cut_off_kind"] == "current"]
-    assert len(predictions) == len(current)
-    assert set(predictions["model_name"]) == {"none"}
-    assert predictions["expected_purchases_90d"].isna().all()
-    assert (predictions["retention_horizon_days"] == 90).all()
-    section = json.loads((tmp_path / "ml" / ml_config.METRICS_FILE).read_text())["value"]
-    assert section["status"] == "too_little_data"
-
-
-def test_a_history_shorter_than_the_holdout_still_scores(tmp_path: Path, ml_cli, capsys) -> None:
-    frame = value_summaries(customers=1500, seed=3)
-    frame = frame[frame["cut_off_kind"] == "current"]
-    warehouse = write_value_summaries(tmp_path / "lifecycle.duckdb", frame)
-    assert ml_cli(warehouse, tmp_path / "ml", "value") == 0
-    assert "no holdout validation" in capsys.readouterr().out
-    predictions, _ = read_predictions(warehouse)
-    assert len(predictions) == len(frame)
-    assert predictions["expected_purchases_90d"].notna().all()
 
 
 def test_a_missing_mart_is_one_line_and_exit_code_2(tmp_path: Path, ml_cli, capsys) -> None:

@@ -20,6 +20,8 @@ from ml.value.btyd import BetaGeo, GammaGamma
 TRUE_PURCHASES = BetaGeo(r=0.25, alpha=30.0, a=0.8, b=2.5)
 TRUE_SPEND = GammaGamma(p=6.0, q=4.0, gamma=15.0)
 START = pd.Timestamp("2010-12-01")
+# dbt var value_bulk_day_cap_multiple's default: a day counts at most 5 x the customer's median day.
+BULK_DAY_CAP_MULTIPLE = 5.0
 
 
 def simulate_days(customers: int, span_days: int, seed: int) -> list[tuple[int, list[int], list[float]]]:
@@ -58,6 +60,8 @@ def summaries_at(
             continue
         after = [(d, s) for d, s in zip(days, spends, strict=True) if cut_off_day <= d < cut_off_day + holdout_days]
         repeat = [s for _, s in before[1:]]
+        median_day = float(np.median([s for _, s in before]))
+        capped = [min(s, BULK_DAY_CAP_MULTIPLE * median_day) for _, s in before]
         rows.append(
             {
                 "cut_off_at": START + pd.Timedelta(days=cut_off_day),
@@ -72,6 +76,10 @@ def summaries_at(
                 "total_spend": float(sum(s for _, s in before)),
                 "first_day_spend": float(before[0][1]),
                 "mean_repeat_spend": float(np.mean(repeat)) if repeat else None,
+                "median_day_spend": median_day,
+                "capped_mean_day_spend": float(np.mean(capped)),
+                "capped_mean_repeat_spend": float(np.mean(capped[1:])) if repeat else None,
+                "bulk_day_cap_multiple": BULK_DAY_CAP_MULTIPLE,
                 "holdout_days": holdout_days,
                 "holdout_ends_at": START + pd.Timedelta(days=cut_off_day + holdout_days),
                 "has_complete_holdout": complete,
@@ -85,9 +93,22 @@ def summaries_at(
     return pd.DataFrame(rows)
 
 
-def value_summaries(customers: int = 1500, seed: int = 3, span_days: int = 374, holdout_days: int = 90) -> pd.DataFrame:
-    """Every cut-off as the dbt spine makes them: current, calibration, earlier every 30 days."""
+def value_summaries(
+    customers: int = 1500,
+    seed: int = 3,
+    span_days: int = 374,
+    holdout_days: int = 90,
+    bulk_day_customers: int = 0,
+) -> pd.DataFrame:
+    """Every cut-off as the dbt spine makes them: current, calibration, earlier every 30 days.
+
+    `bulk_day_customers`: that many customers with five or more purchase days (the first ones, by
+    id) get one bulk day, their second repeat day's spend x 100 (customer 21004 in the sample).
+    """
     simulated = simulate_days(customers, span_days, seed)
+    with_bulk_day = [index for index, (_, days, _) in enumerate(simulated) if len(days) >= 5][:bulk_day_customers]
+    for index in with_bulk_day:
+        simulated[index][2][2] *= 100
     calibration = span_days - holdout_days
     frames = [summaries_at(simulated, span_days, "current", holdout_days, span_days)]
     frames.append(summaries_at(simulated, calibration, "calibration", holdout_days, span_days))
@@ -109,7 +130,10 @@ def write_value_summaries(path: Path, frame: pd.DataFrame) -> Path:
                 last_purchased_on::date as last_purchased_on, purchase_days::integer as purchase_days,
                 frequency::integer as frequency, recency_days::integer as recency_days, t_days::integer as t_days,
                 total_spend::double as total_spend, first_day_spend::double as first_day_spend,
-                mean_repeat_spend::double as mean_repeat_spend, holdout_days::integer as holdout_days,
+                mean_repeat_spend::double as mean_repeat_spend, median_day_spend::double as median_day_spend,
+                capped_mean_day_spend::double as capped_mean_day_spend,
+                capped_mean_repeat_spend::double as capped_mean_repeat_spend,
+                bulk_day_cap_multiple::double as bulk_day_cap_multiple, holdout_days::integer as holdout_days,
                 holdout_ends_at::timestamp as holdout_ends_at, has_complete_holdout::boolean as has_complete_holdout,
                 holdout_purchase_days::integer as holdout_purchase_days, holdout_spend::double as holdout_spend,
                 clv_horizon_days::integer as clv_horizon_days, annual_discount_rate::double as annual_discount_rate,

@@ -4,8 +4,19 @@
 -- frequency = repeat purchase days (all but the first); recency = days from the first to the last
 -- purchase day; t_days = days from the first purchase day to the cut-off's date; mean repeat spend =
 -- the mean spend of the repeat purchase days (the first day excluded: it is not drawn from the same
--- process). With the holdout actuals of [cut_off_at, holdout_ends_at) where the data covers it.
+-- process). One bulk day must not make a customer's spend per purchase: median_day_spend is the
+-- customer's typical day (the median over every purchase day before the cut-off) and the capped
+-- means count each day at most value_bulk_day_cap_multiple x it (winsorised), over every day and
+-- over the repeat days. With the holdout actuals of [cut_off_at, holdout_ends_at) where the data
+-- covers it.
 -- Sums over the customer-invoice aggregate, so cut-offs cost a join, not a rescan of the lines.
+{%- set cap_multiple = var('value_bulk_day_cap_multiple') | float -%}
+{%- if cap_multiple < 1 -%}
+    {{ exceptions.raise_compiler_error(
+        "var value_bulk_day_cap_multiple must be at least 1 (a day's cap is a multiple of the median day), got "
+        ~ cap_multiple
+    ) }}
+{%- endif %}
 with
 
 cut_offs as (
@@ -54,14 +65,34 @@ first_purchase_days as (
 
 ),
 
+typical_days as (
+
+    -- The customer's typical purchase day before the cut-off: the median day spend. With two days
+    -- it is their mean, which a cap of 2 x or more never undercuts: two days cannot say which one
+    -- is the typical one.
+    select
+        cut_off_at,
+        customer_id,
+        percentile_cont(0.5) within group (order by day_spend) as median_day_spend
+    from days_before
+    group by cut_off_at, customer_id
+
+),
+
 days_numbered as (
 
     select
         days_before.*,
-        first_purchase_days.first_purchased_on
+        first_purchase_days.first_purchased_on,
+        typical_days.median_day_spend,
+        least(days_before.day_spend, {{ cap_multiple }} * typical_days.median_day_spend) as capped_day_spend
     from days_before
     inner join first_purchase_days
         on days_before.customer_id = first_purchase_days.customer_id
+    inner join typical_days
+        on
+            days_before.cut_off_at = typical_days.cut_off_at
+            and days_before.customer_id = typical_days.customer_id
 
 ),
 
@@ -75,7 +106,10 @@ summarised as (
         count(*) as purchase_days,
         sum(day_spend) as total_spend,
         sum(case when purchased_on = first_purchased_on then day_spend end) as first_day_spend,
-        avg(case when purchased_on > first_purchased_on then day_spend end) as mean_repeat_spend
+        avg(case when purchased_on > first_purchased_on then day_spend end) as mean_repeat_spend,
+        min(median_day_spend) as median_day_spend,
+        avg(capped_day_spend) as capped_mean_day_spend,
+        avg(case when purchased_on > first_purchased_on then capped_day_spend end) as capped_mean_repeat_spend
     from days_numbered
     group by cut_off_at, customer_id
 
@@ -120,6 +154,9 @@ final as (
         cast(summarised.total_spend as {{ type_double() }}) as total_spend,
         cast(summarised.first_day_spend as {{ type_double() }}) as first_day_spend,
         cast(summarised.mean_repeat_spend as {{ type_double() }}) as mean_repeat_spend,
+        cast(summarised.median_day_spend as {{ type_double() }}) as median_day_spend,
+        cast(summarised.capped_mean_day_spend as {{ type_double() }}) as capped_mean_day_spend,
+        cast(summarised.capped_mean_repeat_spend as {{ type_double() }}) as capped_mean_repeat_spend,
         cut_offs.holdout_days,
         cut_offs.holdout_ends_at,
         cut_offs.has_complete_holdout,
