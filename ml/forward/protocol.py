@@ -133,6 +133,12 @@ def split_for_test(as_ofs: pd.DataFrame, test_as_of: pd.Timestamp, span: DataSpa
     return Split(ensemble_members(training), test_as_of)
 
 
+def out_of_time_split(as_ofs: pd.DataFrame, span: DataSpan) -> Split:
+    """The headline split: test on the latest labelled as-of (raises when the data allows none)."""
+    require_labelled(as_ofs, span)
+    return split_for_test(as_ofs, as_ofs[config.AS_OF_COLUMN].iloc[-1], span)
+
+
 def backtest_splits(as_ofs: pd.DataFrame, span: DataSpan, count: int = config.BACKTEST_TEST_AS_OFS) -> list[Split]:
     """The protocol repeated on the latest `count` labelled as-ofs that have a split, oldest first.
 
