@@ -35,13 +35,11 @@ def choice_sample(training: pd.DataFrame, limit: int = config.CHOICE_SAMPLE_ROWS
 
 
 def split_data(
-    snapshots: Snapshots, split: protocol.Split, columns: tuple[str, ...], training: pd.DataFrame | None = None
+    snapshots: Snapshots, split: protocol.Split, columns: tuple[str, ...], frame: pd.DataFrame | None = None
 ) -> SplitData:
-    """`training`: the rows models learn from (default: every training row; choose() passes a sample)."""
-    frame = snapshots.training
-    rows = ensemble.rows_reader(frame if training is None else training, columns)
-    test = ensemble.rows_reader(frame, columns)((split.test_as_of,)) if split.test_as_of is not None else None
-    return SplitData(split, rows, test)
+    """`frame`: the labelled rows to fit and test on (default: all of them; choose() passes a sample)."""
+    rows = ensemble.rows_reader(snapshots.training if frame is None else frame, columns)
+    return SplitData(split, rows, rows((split.test_as_of,)) if split.test_as_of is not None else None)
 
 
 def all_columns(snapshots: Snapshots) -> tuple[str, ...]:
@@ -58,13 +56,17 @@ class Evaluated:
     test_uncalibrated: np.ndarray
 
 
-def evaluate_models(data: SplitData, names: tuple[str, ...], features: tuple[str, ...]) -> dict[str, Evaluated]:
-    """Fit, calibrate and score each named model on one split."""
+def evaluate_models(
+    data: SplitData, names: tuple[str, ...], features: tuple[str, ...], uncalibrated: bool = True
+) -> dict[str, Evaluated]:
+    """Fit, calibrate and score each named model on one split (the uncalibrated scores only when
+    asked for: the reliability plot needs them, the shipping rule does not)."""
     X_test, _ = data.test
     result = {}
     for name in names:
         model = ensemble.fit(name, features, data.split, data.rows)
-        result[name] = Evaluated(model, model.predict(X_test), model.predict(X_test, calibrated=False))
+        raw = model.predict(X_test, calibrated=False) if uncalibrated else np.full(len(X_test), np.nan)
+        result[name] = Evaluated(model, model.predict(X_test), raw)
     return result
 
 
@@ -88,17 +90,18 @@ def run_backtest(
     splits: list[protocol.Split],
     names: tuple[str, ...],
     progress: Progress,
-    training: pd.DataFrame | None = None,
+    frame: pd.DataFrame | None = None,
+    uncalibrated: bool = True,
 ) -> list[BacktestStep]:
     steps = []
     columns = all_columns(snapshots)
     for split in splits:
-        data = split_data(snapshots, split, columns, training)
+        data = split_data(snapshots, split, columns, frame)
         progress(
             f"  test as-of {split.test_as_of:%Y-%m-%d}: {split.describe()} ({data.training_rows():,} rows), "
             f"test {len(data.test[1]):,} customers"
         )
-        steps.append(BacktestStep(data, evaluate_models(data, names, snapshots.features)))
+        steps.append(BacktestStep(data, evaluate_models(data, names, snapshots.features, uncalibrated)))
     return steps
 
 

@@ -63,7 +63,7 @@ def beyond_range_check(step: evaluate.BacktestStep, shipped: str) -> dict:
 
 def shipped_on_test(plan: Plan, shipped: str) -> tuple[dict, evaluate.BacktestStep]:
     """T's figures for the shipped model (point metrics; intervals come from forward-evaluate)."""
-    step = evaluate.run_backtest(plan.snapshots, [plan.out_of_time], (shipped,), lambda _: None)[0]
+    step = evaluate.run_backtest(plan.snapshots, [plan.out_of_time], (shipped,), lambda _: None, uncalibrated=False)[0]
     y, proba = step.y_test, step.evaluated[shipped].test_proba
     figures = {
         "model": shipped,
@@ -94,7 +94,7 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
     model = ensemble.fit(shipped, snapshots.features, split, rows)
     X_now = feature_matrix(snapshots.scoring, columns)
     proba = model.predict(X_now)
-    explanation = ensemble.contributions(model, X_fit, X_now, explain.pipeline_shap)
+    explanation = ensemble.contributions(model, X_fit, X_now)
     drivers = explain.churn_drivers(explanation)
     version = model_version(shipped, snapshots.fingerprint)
     frame = score.build_scores(snapshots.scoring, proba, drivers, shipped, version, plan.validation, datetime.now(UTC))
