@@ -55,11 +55,12 @@ REBALANCING: tuple[str, ...] = ("none", "class_weight", "smote")
 CANDIDATES: tuple[str, ...] = tuple(f"{family}_{rebalancing}" for family in FAMILIES for rebalancing in REBALANCING)
 BASELINES: tuple[str, ...] = ("recency_only", "seed_features_logreg")
 
-# L2 strength of the logistic regression (C = 1 / lambda), strong on purpose: ~45 standardised,
-# strongly collinear features (each window of spend, invoices, purchase days...) and a few thousand
-# customers per as-of. Chosen on the backtest test as-ofs before T only (real data, 2011-07-01 and
-# 2011-08-01, mean ROC-AUC): C = 10: 0.7572, 1: 0.7583, 0.1: 0.7618, 0.01: 0.7643, 0.001: 0.7652,
-# 0.0003: 0.7651. Flat below 0.01; 0.001 is the best of the grid.
+# L2 strength of the logistic regression (C = 1 / lambda). Chosen on the backtest test as-ofs before
+# T only (real data, 2011-07-01 and 2011-08-01, mean ROC-AUC). With all 47 collinear features:
+# C = 10: 0.7572, 1: 0.7583, 0.1: 0.7618, 0.01: 0.7643, 0.001: 0.7652, 0.0003: 0.7651. After the
+# near-duplicates are dropped (about 30 features left), with the ensemble and the beyond-range
+# floor, the curve is flat: 1: 0.7609, 0.1: 0.7620, 0.01: 0.7625, 0.003: 0.7627, 0.001: 0.7623,
+# 0.0003: 0.7614; differences far below one standard error (0.006), so the earlier value stays.
 LOGREG_C = 0.001
 LOGREG_SOLVER = "lbfgs"
 LOGREG_MAX_ITER = 2000
@@ -85,11 +86,49 @@ HGB_PARAMS: dict = {
 # 6,250 rows: 28 s with 2 threads under load, 1.5 s with 1).
 NATIVE_THREADS = 1
 
-# Calibration: Platt scaling (a sigmoid on the model's score) fitted on the calibration as-of, later
-# than every fit as-of, so it also corrects the drift of the churn rate between them. Two
-# parameters are what a few thousand customers can estimate robustly; isotonic regression would
-# need more and is step-shaped, which also creates ties in the ranking.
+# Calibration: Platt scaling (a sigmoid on the model's score). Two parameters are what a few
+# thousand customers can estimate robustly; isotonic regression would need more and is step-shaped,
+# which also creates ties in the ranking.
 CALIBRATION_METHOD = "sigmoid"
+# The probability level comes from several later as-ofs, not one (ml/forward/protocol.py): each of
+# the latest CALIBRATION_AS_OFS training as-ofs calibrates a member fitted on the as-ofs before it,
+# and the members' probabilities are averaged. One month's level was off by 0.04-0.08 on the next
+# (real data, calibration on 2011-06-01 alone: mean predicted 0.522 on 2011-09-01, observed 0.439).
+# Three members, not more: the fourth would be fitted on a single early as-of.
+CALIBRATION_AS_OFS = 3
+# Customers gone longer than every training row (at the current as-of, up to a year longer than
+# any labelled one): their probability is at least the churn rate observed among the longest-gone
+# BEYOND_RANGE_SHARE of the training rows (ensemble.beyond_range_rule), instead of an extrapolation.
+BEYOND_RANGE_SHARE = 0.10
+# Cross-validated calibration when a single training as-of exists (short histories): folds.
+SINGLE_AS_OF_FOLDS = 5
+
+# Near-duplicate features are dropped at fit time (ml/forward/collinear.py): of two features whose
+# Spearman |rho| on the fit rows is at least this, the later one in mart order goes (all-time
+# features come first, then windows from the shortest). Twins split one signal between two
+# coefficients of opposite sign under L2 shrinkage, which made reasons contradict the risk.
+COLLINEAR_THRESHOLD = 0.95
+# Rows the correlation is measured on (a fixed random sample beyond this; exact below): |rho| near
+# 0.95 is estimated to +-0.002 from 10,000 rows, and the pairwise NaN-aware rank correlation of
+# 50,000 rows cost about a second a fit.
+COLLINEAR_SAMPLE_ROWS = 10_000
+
+# Model choice on large data: the candidates are compared on at most this many labelled rows (fit
+# and test as-ofs together), a sample stratified by as-of and label (fixed seed): about the real
+# data's size (18,377 rows), where the comparison takes a few seconds, so at 1x it is every row
+# and from 2x on the choice costs what it costs at 1x (the boosted trees' fits dominate: at 10x,
+# 60,000 rows took 35 of the step's 74 s). The shipped model is then tested on every row of T
+# and fitted on every labelled row.
+CHOICE_SAMPLE_ROWS = 20_000
+
+# What the data allows the score to be validated by (protocol.validation_status).
+VALIDATION_OUT_OF_TIME = "out_of_time"
+VALIDATION_IN_TIME_ONLY = "in_time_only"
+VALIDATION_NONE = "none"
+# With no labelled as-of the forward model cannot be fitted: the seed mode's probability (the
+# backward label, ml.churn_scores) stands in, under this model name.
+FALLBACK_MODEL = "seed_label_fallback"
+SEED_SCORES_TABLE = "ml.churn_scores"
 
 # Metrics: bootstrap over the test as-of's customers (fixed seed), 95 % percentile intervals.
 BOOTSTRAP_RESAMPLES = 500

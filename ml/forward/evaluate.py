@@ -7,33 +7,39 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
 
-from ml.forward import config, metrics, models, protocol
-from ml.forward.data import Snapshots, feature_matrix, label_vector
+from ml.forward import config, ensemble, metrics, protocol
+from ml.forward.data import Snapshots
 
 Progress = Callable[[str], None]
 
 
 @dataclass
 class SplitData:
-    """The rows of one split: features and labels of the fit, calibration and test as-ofs."""
+    """The rows of one split: a reader for its training as-ofs, and the test as-of's rows."""
 
     split: protocol.Split
-    fit: tuple[pd.DataFrame, np.ndarray]
-    calibration: tuple[pd.DataFrame, np.ndarray]
+    rows: ensemble.Rows
     test: tuple[pd.DataFrame, np.ndarray] | None
 
+    def training_rows(self) -> int:
+        return len(self.rows(self.split.training_as_ofs)[1])
 
-def split_data(snapshots: Snapshots, split: protocol.Split, columns: tuple[str, ...]) -> SplitData:
-    frame = snapshots.training
 
-    def part(as_ofs: tuple[pd.Timestamp, ...]) -> tuple[pd.DataFrame, np.ndarray]:
-        rows = frame.loc[protocol.rows_of(frame, as_ofs)]
-        return feature_matrix(rows, columns), label_vector(rows)
+def choice_sample(training: pd.DataFrame, limit: int = config.CHOICE_SAMPLE_ROWS) -> pd.DataFrame:
+    """At most about `limit` rows, the same share of every (as-of, label) cell (fixed seed)."""
+    if len(training) <= limit:
+        return training
+    cells = training.groupby([config.AS_OF_COLUMN, config.LABEL_COLUMN], group_keys=False, observed=True)
+    return cells.sample(frac=limit / len(training), random_state=config.RANDOM_STATE).sort_index()
 
-    test = part((split.test_as_of,)) if split.test_as_of is not None else None
-    return SplitData(split, part(split.fit_as_ofs), part((split.calibration_as_of,)), test)
+
+def split_data(
+    snapshots: Snapshots, split: protocol.Split, columns: tuple[str, ...], frame: pd.DataFrame | None = None
+) -> SplitData:
+    """`frame`: the labelled rows to fit and test on (default: all of them; choose() passes a sample)."""
+    rows = ensemble.rows_reader(snapshots.training if frame is None else frame, columns)
+    return SplitData(split, rows, rows((split.test_as_of,)) if split.test_as_of is not None else None)
 
 
 def all_columns(snapshots: Snapshots) -> tuple[str, ...]:
@@ -43,20 +49,24 @@ def all_columns(snapshots: Snapshots) -> tuple[str, ...]:
 
 @dataclass
 class Evaluated:
-    """One model on one split: the calibrated model and its test scores (calibrated and raw)."""
+    """One model on one split: the fitted ensemble and its test scores (calibrated and raw)."""
 
-    model: CalibratedClassifierCV
+    model: ensemble.Ensemble
     test_proba: np.ndarray
     test_uncalibrated: np.ndarray
 
 
-def evaluate_models(data: SplitData, names: tuple[str, ...], features: tuple[str, ...]) -> dict[str, Evaluated]:
-    """Fit, calibrate and score each named model on one split."""
+def evaluate_models(
+    data: SplitData, names: tuple[str, ...], features: tuple[str, ...], uncalibrated: bool = True
+) -> dict[str, Evaluated]:
+    """Fit, calibrate and score each named model on one split (the uncalibrated scores only when
+    asked for: the reliability plot needs them, the shipping rule does not)."""
     X_test, _ = data.test
     result = {}
     for name in names:
-        model = models.fit_calibrated(name, features, data.fit, data.calibration)
-        result[name] = Evaluated(model, models.predict(model, X_test), models.predict(model, X_test, False))
+        model = ensemble.fit(name, features, data.split, data.rows)
+        raw = model.predict(X_test, calibrated=False) if uncalibrated else np.full(len(X_test), np.nan)
+        result[name] = Evaluated(model, model.predict(X_test), raw)
     return result
 
 
@@ -76,18 +86,22 @@ class BacktestStep:
 
 
 def run_backtest(
-    snapshots: Snapshots, splits: list[protocol.Split], names: tuple[str, ...], progress: Progress
+    snapshots: Snapshots,
+    splits: list[protocol.Split],
+    names: tuple[str, ...],
+    progress: Progress,
+    frame: pd.DataFrame | None = None,
+    uncalibrated: bool = True,
 ) -> list[BacktestStep]:
     steps = []
     columns = all_columns(snapshots)
     for split in splits:
-        data = split_data(snapshots, split, columns)
+        data = split_data(snapshots, split, columns, frame)
         progress(
-            f"  test as-of {split.test_as_of:%Y-%m-%d}: fit on {len(split.fit_as_ofs)} as-of(s) "
-            f"({len(data.fit[1])} rows), calibrate on {split.calibration_as_of:%Y-%m-%d} "
-            f"({len(data.calibration[1])}), test {len(data.test[1])} customers"
+            f"  test as-of {split.test_as_of:%Y-%m-%d}: {split.describe()} ({data.training_rows():,} rows), "
+            f"test {len(data.test[1]):,} customers"
         )
-        steps.append(BacktestStep(data, evaluate_models(data, names, snapshots.features)))
+        steps.append(BacktestStep(data, evaluate_models(data, names, snapshots.features, uncalibrated)))
     return steps
 
 
@@ -159,8 +173,8 @@ def ablation(data: SplitData, shipped: str, all_features: tuple[str, ...], progr
     rows: dict[str, dict] = {}
 
     def score(label: str, features: tuple[str, ...]) -> None:
-        model = models.fit_calibrated(shipped, features, data.fit, data.calibration)
-        point = metrics.point_metrics(y_test, models.predict(model, X_test))
+        model = ensemble.fit(shipped, features, data.split, data.rows)
+        point = metrics.point_metrics(y_test, model.predict(X_test))
         rows[label] = {"features": len(features), **{k: point[k] for k in ("roc_auc", "pr_auc", "top_decile_lift")}}
 
     score("all groups", all_features)

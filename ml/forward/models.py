@@ -12,11 +12,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from ml.errors import SingleClassLabelError
 from ml.forward import config
+from ml.forward.collinear import CollinearFeatureDropper
 from ml.train import check_smote_feasible
 
 
@@ -57,9 +59,11 @@ def family_and_rebalancing(name: str) -> tuple[str, str]:
 
 
 def build_candidate(name: str, features: tuple[str, ...]) -> Pipeline:
-    """`logreg_*`: signed log1p -> impute -> scale -> (SMOTE) -> L2 logistic regression.
-    `hgb_*`: (impute -> SMOTE) -> histogram gradient boosting, which handles NULLs itself; SMOTE
-    needs complete rows, so only that variant imputes. Samplers run at fit time only.
+    """`logreg_*`: signed log1p -> drop near-duplicates -> impute -> scale -> (SMOTE) -> L2 logistic
+    regression. `hgb_*`: drop near-duplicates -> (impute -> SMOTE) -> histogram gradient boosting,
+    which handles NULLs itself; SMOTE needs complete rows, so only that variant imputes. Samplers
+    run at fit time only. The log step comes first because it names its output columns; Spearman's
+    rho, which the dropper reads, does not change under it.
     """
     family, rebalancing = family_and_rebalancing(name)
     class_weight = "balanced" if rebalancing == "class_weight" else None
@@ -67,10 +71,13 @@ def build_candidate(name: str, features: tuple[str, ...]) -> Pipeline:
     if family == "logreg":
         steps += [
             ("log", linear_log_step(features)),
+            ("collinear", CollinearFeatureDropper()),
             ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
             ("scale", StandardScaler()),
         ]
-    elif rebalancing == "smote":
+    else:
+        steps.append(("collinear", CollinearFeatureDropper()))
+    if family == "hgb" and rebalancing == "smote":
         steps.append(("impute", SimpleImputer(strategy="median", keep_empty_features=True)))
     if rebalancing == "smote":
         steps.append(("smote", _smote()))
@@ -142,13 +149,34 @@ def fit_calibrated(
         return calibrated.fit(X_cal[used], y_cal)
 
 
-def inner_pipeline(calibrated: CalibratedClassifierCV) -> Pipeline:
-    """The fitted pipeline inside a calibrated model (for SHAP and the uncalibrated reliability curve)."""
-    return calibrated.calibrated_classifiers_[0].estimator.estimator
+def fit_cross_validated(
+    name: str, features: tuple[str, ...], data: tuple[pd.DataFrame, np.ndarray]
+) -> CalibratedClassifierCV:
+    """A single labelled as-of: fit on k-1 folds, Platt-scale on the k-th, and average the k fold
+    models (sklearn's ensemble calibration). Nothing later exists to calibrate on."""
+    X, y = data
+    check_two_classes(y, "only labelled as-of")
+    if name.endswith("_smote"):
+        check_smote_feasible(y, "only labelled as-of")
+    used = list(model_features(name, features))
+    folds = StratifiedKFold(config.SINGLE_AS_OF_FOLDS, shuffle=True, random_state=config.RANDOM_STATE)
+    with threadpool_limits(config.NATIVE_THREADS):
+        calibrated = CalibratedClassifierCV(build(name, features), method=config.CALIBRATION_METHOD, cv=folds)
+        return calibrated.fit(X[used], y)
+
+
+def inner_pipelines(calibrated: CalibratedClassifierCV) -> list[Pipeline]:
+    """The fitted pipelines inside a calibrated model (one, or one per fold when cross-validated)."""
+    inner = [c.estimator for c in calibrated.calibrated_classifiers_]
+    return [e.estimator if isinstance(e, FrozenEstimator) else e for e in inner]
+
+
+def used_columns(calibrated: CalibratedClassifierCV) -> list[str]:
+    return list(inner_pipelines(calibrated)[0].feature_names_in_)
 
 
 def predict(calibrated: CalibratedClassifierCV, X: pd.DataFrame, calibrated_output: bool = True) -> np.ndarray:
-    used = list(inner_pipeline(calibrated).feature_names_in_)
+    used = used_columns(calibrated)
     if calibrated_output:
         return calibrated.predict_proba(X[used])[:, 1]
-    return inner_pipeline(calibrated).predict_proba(X[used])[:, 1]
+    return np.mean([p.predict_proba(X[used])[:, 1] for p in inner_pipelines(calibrated)], axis=0)

@@ -24,6 +24,7 @@ def build_scores(
     drivers: pd.DataFrame,
     model_name: str,
     model_version: str,
+    validation_status: str,
     scored_at: datetime,
 ) -> pd.DataFrame:
     """One row per customer of the scoring snapshot, in the contract's column order."""
@@ -38,6 +39,7 @@ def build_scores(
     frame = pd.concat([frame, drivers.reset_index(drop=True)[list(DRIVER_COLUMNS)]], axis=1)
     frame["model_name"] = model_name
     frame["model_version"] = model_version
+    frame["validation_status"] = validation_status
     frame["scored_at"] = pd.Timestamp(scored_at).tz_localize(None)
     return frame
 
@@ -51,6 +53,7 @@ def _select_sql() -> str:
         **{c: ("double" if c.endswith("_shap") else "varchar") for c in DRIVER_COLUMNS},
         "model_name": "varchar",
         "model_version": "varchar",
+        "validation_status": "varchar",
         "scored_at": "timestamp",
     }
     return ",\n            ".join(f"{column}::{kind} as {column}" for column, kind in types.items())

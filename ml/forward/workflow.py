@@ -4,107 +4,73 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
 import numpy as np
-import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ml import config as ml_config
-from ml.forward import config, evaluate, explain, metrics, models, plots, protocol, score
-from ml.forward.data import Snapshots, feature_matrix, load_snapshots
+from ml.forward import config, ensemble, evaluate, explain, fallback, metrics, plots, protocol, score
+from ml.forward.data import feature_matrix
+from ml.forward.plan import Plan, load_plan, update_metrics
 from ml.workflow import library_versions, log, prepared_output_dir
-
-
-@dataclass
-class Plan:
-    """The snapshots and every split the protocol makes of them."""
-
-    snapshots: Snapshots
-    as_ofs: pd.DataFrame  # labelled as-ofs with their label window ends, oldest first
-    backtest: list[protocol.Split]  # oldest first; the last one tests on T
-
-    @property
-    def out_of_time(self) -> protocol.Split:
-        return self.backtest[-1]
-
-
-def load_plan() -> Plan:
-    path = ml_config.warehouse_path()
-    log(f"forward: reading {config.TRAINING_TABLE} and {config.SCORING_TABLE} from {path}")
-    snapshots = load_snapshots(path)
-    as_ofs = protocol.labelled_as_ofs(snapshots.training)
-    backtest = protocol.backtest_splits(as_ofs, snapshots.span)
-    training = snapshots.training
-    log(
-        f"  {len(as_ofs)} labelled as-of(s), {len(training)} customer-snapshots "
-        f"({training[config.LABEL_COLUMN].mean():.1%} churned in {snapshots.span.horizon_days} days), "
-        f"{len(snapshots.scoring)} customers to score, {len(snapshots.features)} features; "
-        f"test as-of T = {backtest[-1].test_as_of:%Y-%m-%d}, data sha256 {snapshots.fingerprint[:12]}"
-    )
-    return Plan(snapshots, as_ofs, backtest)
-
-
-def data_section(plan: Plan) -> dict:
-    training = plan.snapshots.training
-    return {
-        "training_table": config.TRAINING_TABLE,
-        "scoring_table": config.SCORING_TABLE,
-        "labelled_as_ofs": [f"{t:%Y-%m-%d %H:%M}" for t in plan.as_ofs[config.AS_OF_COLUMN]],
-        "customer_snapshots": len(training),
-        "churn_rate": float(training[config.LABEL_COLUMN].mean()),
-        "horizon_days": plan.snapshots.span.horizon_days,
-        "customers_scored": len(plan.snapshots.scoring),
-        "features": list(plan.snapshots.features),
-        "fingerprint_sha256": plan.snapshots.fingerprint,
-    }
-
-
-def update_metrics(out_dir: Path, plan: Plan, sections: dict) -> Path:
-    """Merge into metrics.json under "forward", leaving the seed mode's sections as they are.
-
-    The forward section is started afresh when it described other snapshot data.
-    """
-    path = out_dir / ml_config.METRICS_FILE
-    whole = json.loads(path.read_text()) if path.is_file() else {}
-    forward = whole.get(config.METRICS_SECTION, {})
-    if forward.get("data", {}).get("fingerprint_sha256") != plan.snapshots.fingerprint:
-        forward = {}
-    forward.update({"data": data_section(plan), **sections})
-    whole[config.METRICS_SECTION] = forward
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(whole, indent=2) + "\n")
-    partial.replace(path)
-    return path
 
 
 def model_version(name: str, fingerprint: str) -> str:
     return f"forward-{name}-{fingerprint[:12]}"
 
 
-def choose(plan: Plan) -> dict:
-    """The shipping rule on the backtest as-ofs before T (T itself is never used to choose)."""
+def choose(plan: Plan) -> tuple[dict, list[evaluate.BacktestStep]]:
+    """The shipping rule on the backtest as-ofs before T (T itself is never used to choose), each
+    candidate fitted on a sample stratified by as-of and label where the data is large."""
     before = plan.backtest[:-1]
-    log(f"forward: comparing {len(config.CANDIDATES)} candidates on {len(before)} backtest as-of(s) before T")
-    steps = evaluate.run_backtest(plan.snapshots, before, config.CANDIDATES, log)
+    if not before:
+        return evaluate.choose_shipped([]), []
+    training = evaluate.choice_sample(plan.snapshots.training)
+    sampled = (
+        f" (a stratified sample of {len(training):,} rows)" if len(training) < len(plan.snapshots.training) else ""
+    )
+    log(f"forward: comparing {len(config.CANDIDATES)} candidates on {len(before)} backtest as-of(s) before T{sampled}")
+    steps = evaluate.run_backtest(plan.snapshots, before, config.CANDIDATES, log, training)
     choice = evaluate.choose_shipped(steps)
     log(f"  shipping rule: {choice['reason']}")
-    return choice
+    return choice, steps
 
 
-def shipped_on_test(plan: Plan, shipped: str) -> dict:
+def level_by_as_of(steps: list[evaluate.BacktestStep], shipped: str) -> dict:
+    """Mean predicted against observed churn of the shipped model on each backtest test as-of."""
+    return {
+        f"{s.data.split.test_as_of:%Y-%m-%d}": evaluate.calibration_check(s.y_test, s.evaluated[shipped].test_proba)
+        for s in steps
+    }
+
+
+def beyond_range_check(step: evaluate.BacktestStep, shipped: str) -> dict:
+    """On the test as-of: the customers gone longer than every training row, predicted and observed."""
+    model = step.evaluated[shipped].model
+    beyond = model.beyond_range(step.data.test[0])
+    y, proba = step.y_test[beyond], step.evaluated[shipped].test_proba[beyond]
+    return {
+        "recency_limit_days": model.recency_limit,
+        "floor": model.beyond_range_floor,
+        "customers": int(beyond.sum()),
+        "mean_predicted": float(proba.mean()) if beyond.any() else None,
+        "observed_churn_rate": float(y.mean()) if beyond.any() else None,
+    }
+
+
+def shipped_on_test(plan: Plan, shipped: str) -> tuple[dict, evaluate.BacktestStep]:
     """T's figures for the shipped model (point metrics; intervals come from forward-evaluate)."""
-    data = evaluate.split_data(plan.snapshots, plan.out_of_time, evaluate.all_columns(plan.snapshots))
-    result = evaluate.evaluate_models(data, (shipped,), plan.snapshots.features)[shipped]
-    y = data.test[1]
+    step = evaluate.run_backtest(plan.snapshots, [plan.out_of_time], (shipped,), lambda _: None, uncalibrated=False)[0]
+    y, proba = step.y_test, step.evaluated[shipped].test_proba
     figures = {
         "model": shipped,
         "split": plan.out_of_time.as_dict(),
-        **metrics.point_metrics(y, result.test_proba),
-        "calibration": evaluate.calibration_check(y, result.test_proba),
+        **metrics.point_metrics(y, proba),
+        "calibration": evaluate.calibration_check(y, proba),
+        "beyond_training_recency": beyond_range_check(step, shipped),
     }
     calibration = figures["calibration"]
     log(
@@ -112,41 +78,35 @@ def shipped_on_test(plan: Plan, shipped: str) -> dict:
         f"lift@10% {figures['top_decile_lift']:.2f} Brier {figures['brier']:.3f}; mean predicted "
         f"{calibration['mean_predicted']:.3f} vs observed {calibration['observed_churn_rate']:.3f}"
     )
-    return figures
+    return figures, step
 
 
 def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
-    """Fit the shipped model on every labelled as-of but the latest, calibrate on the latest, score now."""
+    """Fit the shipped ensemble on every labelled as-of, score the current snapshot, explain, write."""
     snapshots = plan.snapshots
     split = protocol.scoring_split(plan.as_ofs, snapshots.span)
-    data = evaluate.split_data(snapshots, split, evaluate.all_columns(snapshots))
+    columns = evaluate.all_columns(snapshots)
+    rows = ensemble.rows_reader(snapshots.training, columns)
+    X_fit = rows(split.training_as_ofs)[0]
     log(
-        f"forward: fitting {shipped} on {len(split.fit_as_ofs)} as-of(s) ({len(data.fit[1])} rows), calibrating on "
-        f"{split.calibration_as_of:%Y-%m-%d} ({len(data.calibration[1])} customers)"
+        f"forward: fitting {shipped} on {len(split.training_as_ofs)} as-of(s) ({len(X_fit):,} rows), {split.describe()}"
     )
-    model = models.fit_calibrated(shipped, snapshots.features, data.fit, data.calibration)
-    X_now = feature_matrix(snapshots.scoring, evaluate.all_columns(snapshots))
-    proba = models.predict(model, X_now)
-    pipeline = models.inner_pipeline(model)
-    used = list(pipeline.feature_names_in_)
-    explanation = explain.pipeline_shap(pipeline, data.fit[0][used], X_now[used])
+    model = ensemble.fit(shipped, snapshots.features, split, rows)
+    X_now = feature_matrix(snapshots.scoring, columns)
+    proba = model.predict(X_now)
+    explanation = ensemble.contributions(model, X_fit, X_now)
     drivers = explain.churn_drivers(explanation)
     version = model_version(shipped, snapshots.fingerprint)
-    frame = score.build_scores(snapshots.scoring, proba, drivers, shipped, version, datetime.now(UTC))
-    path = ml_config.warehouse_path()
-    rows = score.write_scores(path, frame)
-    files = score.export_scores(path, out_dir)
-    log(
-        f"  wrote {rows} rows to {config.SCORES_TABLE} (mean churn probability {proba.mean():.3f}); "
-        f"exported {', '.join(p.name for p in files)}"
-    )
+    frame = score.build_scores(snapshots.scoring, proba, drivers, shipped, version, plan.validation, datetime.now(UTC))
+    written = write_back(frame, out_dir, proba)
     joblib.dump(model, out_dir / config.MODEL_FILE)
     metadata = {
         "model_name": shipped,
         "model_version": version,
-        "features": used,
+        "validation": plan.validation,
+        "features": list(explanation.feature_names),
         "split": split.as_dict(),
-        "calibration": config.CALIBRATION_METHOD,
+        "calibration": f"{config.CALIBRATION_METHOD}, averaged over {len(split.members)} member(s)",
         "library_versions": library_versions(),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -154,13 +114,37 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
     importance = np.abs(np.asarray(explanation.values)).mean(axis=0)
     ranked = sorted(zip(explanation.feature_names, importance, strict=True), key=lambda item: -item[1])
     return {
-        "rows": rows,
+        **written,
         "model_name": shipped,
         "model_version": version,
         "split": split.as_dict(),
-        "mean_churn_probability": float(proba.mean()),
+        "features_used": list(explanation.feature_names),
+        "customers_beyond_training_recency": int(model.beyond_range(X_now).sum()),
         "mean_abs_shap_top10": {name: float(value) for name, value in ranked[:10]},
     }
+
+
+def score_fallback(plan: Plan, out_dir: Path) -> dict:
+    """No labelled as-of: the seed mode's probability, no reasons, validation `none`."""
+    snapshots = plan.snapshots
+    proba = fallback.seed_probabilities(ml_config.warehouse_path(), snapshots.scoring[config.ID_COLUMN])
+    drivers = explain.churn_drivers(explain.shap.Explanation(values=np.zeros((len(proba), 0)), feature_names=[]))
+    version = model_version(config.FALLBACK_MODEL, snapshots.fingerprint)
+    frame = score.build_scores(
+        snapshots.scoring, proba, drivers, config.FALLBACK_MODEL, version, plan.validation, datetime.now(UTC)
+    )
+    return {**write_back(frame, out_dir, proba), "model_name": config.FALLBACK_MODEL, "model_version": version}
+
+
+def write_back(frame, out_dir: Path, proba: np.ndarray) -> dict:
+    path = ml_config.warehouse_path()
+    rows = score.write_scores(path, frame)
+    files = score.export_scores(path, out_dir)
+    log(
+        f"  wrote {rows:,} rows to {config.SCORES_TABLE} (mean churn probability {proba.mean():.3f}); "
+        f"exported {', '.join(p.name for p in files)}"
+    )
+    return {"rows": rows, "mean_churn_probability": float(proba.mean()) if len(proba) else None}
 
 
 def command_forward() -> Path:
@@ -178,20 +162,27 @@ def command_forward_evaluate() -> Path:
 def _forward() -> Path:
     started = time.perf_counter()
     out_dir, plan = prepared_output_dir(), load_plan()
-    choice = choose(plan)
-    test_figures = shipped_on_test(plan, choice["shipped"])
-    scores = score_current(plan, choice["shipped"], out_dir)
+    if plan.validation == config.VALIDATION_NONE:
+        log(f"forward: {plan.validation_section()['reason']}")
+        scores = score_fallback(plan, out_dir)
+        log(f"forward: done in {time.perf_counter() - started:.1f} s (validation none)")
+        return update_metrics(out_dir, plan, {"scores": scores})
+    choice, steps = choose(plan)
+    sections: dict = {"shipping": choice}
+    if plan.out_of_time is not None:
+        sections["shipped_on_test"], test_step = shipped_on_test(plan, choice["shipped"])
+        sections["level_by_test_as_of"] = level_by_as_of([*steps, test_step], choice["shipped"])
+    sections["scores"] = score_current(plan, choice["shipped"], out_dir)
     # The wall time is printed, not stored: metrics.json holds results, equal for equal data and code.
-    log(f"forward: done in {time.perf_counter() - started:.1f} s")
-    return update_metrics(
-        out_dir,
-        plan,
-        {"shipping": choice, "shipped_on_test": test_figures, "scores": scores},
-    )
+    log(f"forward: done in {time.perf_counter() - started:.1f} s (validation {plan.validation})")
+    return update_metrics(out_dir, plan, sections)
 
 
 def _forward_evaluate() -> Path:
     out_dir, plan = prepared_output_dir(), load_plan()
+    if plan.out_of_time is None:
+        log(f"forward-evaluate: nothing to evaluate out of time ({plan.validation_section()['reason']})")
+        return update_metrics(out_dir, plan, {})
     names = (*config.CANDIDATES, *config.BASELINES)
     log(f"forward-evaluate: {len(names)} models on {len(plan.backtest)} rolling test as-of(s)")
     steps = evaluate.run_backtest(plan.snapshots, plan.backtest, names, log)
@@ -200,7 +191,7 @@ def _forward_evaluate() -> Path:
     log(f"  shipping rule: {choice['reason']}")
     test_step = steps[-1]
     y = test_step.y_test
-    log(f"bootstrap 95 % intervals on T ({config.BOOTSTRAP_RESAMPLES} resamples of {len(y)} customers)")
+    log(f"bootstrap 95 % intervals on T ({config.BOOTSTRAP_RESAMPLES} resamples of {len(y):,} customers)")
     out_of_time = {}
     for name in names:
         figures = metrics.with_intervals(y, test_step.evaluated[name].test_proba)
@@ -215,6 +206,8 @@ def _forward_evaluate() -> Path:
         "model": shipped,
         "calibrated": evaluate.calibration_check(y, shipped_eval.test_proba),
         "uncalibrated": evaluate.calibration_check(y, shipped_eval.test_uncalibrated),
+        "by_test_as_of": level_by_as_of(steps, shipped),
+        "beyond_training_recency": beyond_range_check(test_step, shipped),
     }
     table = evaluate.backtest_table(steps)
     log("feature-group ablation of the shipped model on T")

@@ -84,3 +84,28 @@ def test_hanley_mcneil_standard_error_is_near_the_bootstrap_spread():
     rng = np.random.default_rng(0)
     draws = [roc_auc_score(y[i], score[i]) for i in (rng.integers(0, len(y), len(y)) for _ in range(300))]
     assert metrics.auc_standard_error(y, auc) == pytest.approx(np.std(draws), rel=0.3)
+
+
+def test_linear_contributions_in_closed_form_equal_shaps_linear_explainer():
+    from ml.forward import ensemble, explain
+
+    X, y = synthetic_split(seed=5)
+    pipeline = models.build_candidate("logreg_none", tuple(X.columns)).fit(X, y)
+    # 100 rows: shap's LinearExplainer subsamples a larger background to 100 rows for its mean.
+    background = X.sample(n=100, random_state=0)
+    closed_form = ensemble.pipeline_contributions(pipeline, background, X)
+    reference = explain.pipeline_shap(pipeline, background, X)
+    expected = pd.DataFrame(np.asarray(reference.values), columns=reference.feature_names)
+    pd.testing.assert_frame_equal(closed_form[expected.columns], expected, check_names=False, atol=1e-9)
+
+
+def test_a_near_duplicate_feature_is_dropped_and_the_first_of_the_pair_kept():
+    from ml.forward.collinear import CollinearFeatureDropper
+
+    X, _ = synthetic_split(seed=6)
+    X.insert(2, "invoices", X["purchase_days"] * 1.1 + 0.01)  # a monotone twin: rho = 1
+    dropper = CollinearFeatureDropper().fit(X)
+    kept = list(dropper.get_feature_names_out())
+    assert "purchase_days" in kept and "invoices" not in kept
+    assert kept == [c for c in X.columns if c != "invoices"]
+    assert dropper.transform(X).shape == (len(X), len(kept))

@@ -28,74 +28,110 @@ def label_end(as_ofs: pd.DataFrame, as_of: pd.Timestamp) -> pd.Timestamp:
 
 
 def assert_no_overlap(as_ofs: pd.DataFrame, split: protocol.Split) -> None:
-    """Every fit and calibration label window ends on or before the test as-of; calibration is later than fit."""
-    for as_of in (*split.fit_as_ofs, split.calibration_as_of):
+    """Every fit and calibration label window ends on or before the test as-of; each member is
+    calibrated on an as-of later than every one it was fitted on."""
+    for as_of in split.training_as_ofs:
         assert label_end(as_ofs, as_of) <= split.test_as_of
         assert as_of < split.test_as_of
-    assert all(as_of < split.calibration_as_of for as_of in split.fit_as_ofs)
-    assert split.fit_as_ofs
+    for member in split.members:
+        assert all(as_of < member.calibration_as_of for as_of in member.fit_as_ofs)
+    assert 1 <= len(split.members) <= config.CALIBRATION_AS_OFS
+
+
+def dates(*values: str) -> tuple[pd.Timestamp, ...]:
+    return tuple(pd.to_datetime(list(values)))
 
 
 @pytest.mark.parametrize("horizon_days", [30, 90, 120])
 @pytest.mark.parametrize("step_days", [7, 14, 30, 45])
 def test_no_training_or_calibration_label_window_ends_after_the_test_as_of(horizon_days, step_days):
-    dates = pd.date_range("2011-01-01", "2011-12-01", freq=f"{step_days}D").strftime("%Y-%m-%d").tolist()
-    as_ofs = as_ofs_table(dates, horizon_days)
+    values = pd.date_range("2011-01-01", "2011-12-01", freq=f"{step_days}D").strftime("%Y-%m-%d").tolist()
+    as_ofs = as_ofs_table(values, horizon_days)
     splits = protocol.backtest_splits(as_ofs, SPAN, count=5)
     assert splits[-1].test_as_of == as_ofs[config.AS_OF_COLUMN].max()
     for split in splits:
         assert_no_overlap(as_ofs, split)
-    # The calibration as-of is the latest one allowed: the next as-of's label window would cross T.
+    # The latest member calibrates on the latest as-of allowed: the next one's window would cross T.
     for split in splits:
-        later = as_ofs[as_ofs[config.AS_OF_COLUMN] > split.calibration_as_of]
+        later = as_ofs[as_ofs[config.AS_OF_COLUMN] > split.members[-1].calibration_as_of]
         assert (later[config.LABEL_END_COLUMN] > split.test_as_of).all()
 
 
 def test_monthly_as_ofs_give_the_documented_split():
-    split = protocol.out_of_time_split(MONTHLY, SPAN)
-    assert split.test_as_of == pd.Timestamp("2011-09-01")
-    # 2011-06-01 + 90 days = 2011-08-30 <= T; 2011-07-01's window ends 2011-09-29 > T.
-    assert split.calibration_as_of == pd.Timestamp("2011-06-01")
-    assert split.fit_as_ofs == tuple(pd.to_datetime(["2011-03-01", "2011-04-01", "2011-05-01"]))
+    split = protocol.split_for_test(MONTHLY, pd.Timestamp("2011-09-01"), SPAN)
+    # 2011-06-01 + 90 days = 2011-08-30 <= T; 2011-07-01's window ends 2011-09-29 > T. Three members,
+    # each calibrated on one of the latest training as-ofs and fitted on those before it.
+    assert split.training_as_ofs == dates("2011-03-01", "2011-04-01", "2011-05-01", "2011-06-01")
+    assert [m.calibration_as_of for m in split.members] == list(dates("2011-04-01", "2011-05-01", "2011-06-01"))
+    assert [m.fit_as_ofs for m in split.members] == [
+        dates("2011-03-01"),
+        dates("2011-03-01", "2011-04-01"),
+        dates("2011-03-01", "2011-04-01", "2011-05-01"),
+    ]
 
 
 def test_backtest_rolls_over_three_test_as_ofs_each_with_its_own_split():
     splits = protocol.backtest_splits(MONTHLY, SPAN)
-    assert [s.test_as_of for s in splits] == list(pd.to_datetime(["2011-07-01", "2011-08-01", "2011-09-01"]))
-    assert [s.calibration_as_of for s in splits] == list(pd.to_datetime(["2011-04-01", "2011-05-01", "2011-06-01"]))
+    assert [s.test_as_of for s in splits] == list(dates("2011-07-01", "2011-08-01", "2011-09-01"))
+    assert [len(s.members) for s in splits] == [1, 2, 3]
     for split in splits:
         assert_no_overlap(MONTHLY, split)
 
 
-def test_backtest_is_shorter_when_older_test_as_ofs_lack_history():
-    as_ofs = MONTHLY.iloc[1:]  # from 2011-04-01: 2011-07-01 has one earlier labelled as-of only
-    assert [s.test_as_of for s in protocol.backtest_splits(as_ofs, SPAN)] == list(
-        pd.to_datetime(["2011-08-01", "2011-09-01"])
+def test_a_single_training_as_of_is_calibrated_by_cross_validation_and_still_tested_out_of_time():
+    split = protocol.split_for_test(MONTHLY.iloc[:4], pd.Timestamp("2011-06-01"), SPAN)
+    assert split.members == (protocol.Member((), pd.Timestamp("2011-03-01")),)
+    assert split.members[0].cross_validated
+    assert protocol.validation_status(MONTHLY.iloc[:4], protocol.backtest_splits(MONTHLY.iloc[:4], SPAN)) == (
+        config.VALIDATION_OUT_OF_TIME
     )
 
 
-def test_scoring_split_fits_on_all_but_the_latest_labelled_as_of_and_calibrates_on_it():
+def test_backtest_is_shorter_when_older_test_as_ofs_lack_history():
+    as_ofs = MONTHLY.iloc[2:]  # from 2011-05-01: 2011-07-01 has no earlier as-of ending by it
+    assert [s.test_as_of for s in protocol.backtest_splits(as_ofs, SPAN)] == list(dates("2011-08-01", "2011-09-01"))
+
+
+def test_scoring_split_uses_every_labelled_as_of_with_the_latest_three_calibrating():
     split = protocol.scoring_split(MONTHLY, SPAN)
-    assert split.calibration_as_of == pd.Timestamp("2011-09-01")
-    assert split.fit_as_ofs == tuple(MONTHLY[config.AS_OF_COLUMN].iloc[:-1])
     assert split.test_as_of is None
+    assert split.training_as_ofs == tuple(MONTHLY[config.AS_OF_COLUMN])
+    assert [m.calibration_as_of for m in split.members] == list(dates("2011-07-01", "2011-08-01", "2011-09-01"))
+    assert split.members[-1].fit_as_ofs == tuple(MONTHLY[config.AS_OF_COLUMN].iloc[:-1])
+
+
+@pytest.mark.parametrize(
+    ("labelled", "status", "backtest"),
+    [
+        (7, config.VALIDATION_OUT_OF_TIME, 3),
+        (4, config.VALIDATION_OUT_OF_TIME, 1),
+        (3, config.VALIDATION_IN_TIME_ONLY, 0),
+        (1, config.VALIDATION_IN_TIME_ONLY, 0),
+        (0, config.VALIDATION_NONE, 0),
+    ],
+)
+def test_short_histories_get_the_validation_they_allow(labelled, status, backtest):
+    as_ofs = MONTHLY.iloc[:labelled]
+    splits = protocol.backtest_splits(as_ofs, SPAN)
+    assert len(splits) == backtest
+    assert protocol.validation_status(as_ofs, splits) == status
+    if labelled:
+        assert protocol.scoring_split(as_ofs, SPAN).members  # something to fit on, always
 
 
 def test_no_labelled_as_of_is_refused_naming_the_span_and_what_it_needs():
     short = protocol.DataSpan(pd.Timestamp("2011-01-01"), pd.Timestamp("2011-04-15"), 90)
     with pytest.raises(NotEnoughHistoryError) as error:
-        protocol.out_of_time_split(MONTHLY.iloc[:0], short)
+        protocol.scoring_split(MONTHLY.iloc[:0], short)
     message = str(error.value)
     assert "\n" not in message
     assert "no labelled as-of" in message and "spans about 104 days" in message
     assert "snapshot_min_history_days + churn_horizon_days (horizon 90)" in message
 
 
-def test_too_few_as_ofs_before_the_test_as_of_are_refused():
-    with pytest.raises(NotEnoughHistoryError, match=r"has 1 earlier as-of\(s\).*need 2 .*2 x churn"):
-        protocol.out_of_time_split(MONTHLY.iloc[:4], SPAN)  # T = 2011-06-01: only 2011-03-01 ends by then
-    with pytest.raises(NotEnoughHistoryError, match="only 1 labelled as-of"):
-        protocol.scoring_split(MONTHLY.iloc[:1], SPAN)
+def test_a_test_as_of_without_training_as_ofs_is_refused():
+    with pytest.raises(NotEnoughHistoryError, match=r"no earlier as-of whose label window ends by it.*2 x churn"):
+        protocol.split_for_test(MONTHLY.iloc[:3], pd.Timestamp("2011-05-01"), SPAN)
 
 
 def test_every_contract_feature_is_in_exactly_one_group_and_keys_in_none():

@@ -43,7 +43,7 @@ def test_the_test_as_of_is_the_latest_labelled_one_and_no_training_window_crosse
     split, _, _ = out_of_time
     ends = snapshots.training.groupby(config.AS_OF_COLUMN)[config.LABEL_END_COLUMN].first()
     assert split.test_as_of == ends.index.max()
-    for as_of in (*split.fit_as_ofs, split.calibration_as_of):
+    for as_of in split.training_as_ofs:
         assert ends[as_of] <= split.test_as_of
 
 
@@ -62,8 +62,9 @@ def test_logistic_regression_beats_recency_and_lands_near_the_reference(out_of_t
 def test_calibrated_probabilities_average_near_the_observed_rate(out_of_time):
     _, data, evaluated = out_of_time
     check = evaluate.calibration_check(data.test[1], evaluated["logreg_none"].test_proba)
-    # Calibrated on an as-of three months earlier: the churn rate drifts between as-ofs, so loose.
-    assert abs(check["difference"]) < 0.12
+    # Calibrated on three as-ofs three to five months earlier: the churn rate drifts with the season
+    # (T's horizon is the Q4 peak, which no earlier as-of saw), so loose; one month's level was +0.083.
+    assert abs(check["difference"]) < 0.06
     assert check["brier"] < 0.23
 
 

@@ -39,6 +39,7 @@ SCORES_TYPES = {
     **{f"driver_{k}_shap": "DOUBLE" for k in (1, 2, 3)},
     "model_name": "VARCHAR",
     "model_version": "VARCHAR",
+    "validation_status": "VARCHAR",
     "scored_at": "TIMESTAMP",
 }
 SAMPLE_WAREHOUSE = os.environ.get("LIFECYCLE_SAMPLE_WAREHOUSE")
