@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.build import BuildFailed
+from pipeline.build.run import BuildFailed
 from pipeline.ingest import InputDataError
 
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            from pipeline.build import build_warehouse
+            from pipeline.build.run import build_warehouse
 
             build_warehouse(data=args.data, dbt_vars=args.dbt_vars, warehouse=args.warehouse, run_ml=args.run_ml)
         elif args.command == "sample":

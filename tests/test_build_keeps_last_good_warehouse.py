@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.build import BuildFailed, build_warehouse
+from pipeline.build.publish import Layout
+from pipeline.build.run import BuildFailed, build_warehouse
 from pipeline.ingest import InputDataError
-from pipeline.publish import Layout
 
 
 def _digest(path: Path) -> str:

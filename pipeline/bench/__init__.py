@@ -19,7 +19,7 @@ from pipeline import config
 from pipeline.bench.measure import Measurement, dbt_node_times, load_average, measure
 from pipeline.bench.replicate import replicate, replicated_path
 from pipeline.bench.report import CaseResult, write_report
-from pipeline.publish import RELEASES_SUFFIX
+from pipeline.build.publish import RELEASES_SUFFIX
 
 # pandas needs about 18 GiB at 100x; at 1000x it cannot fit this machine, so it is not attempted.
 PANDAS_MAX_LINES = 60_000_000

@@ -9,7 +9,7 @@ dbt-duckdb creates it before it opens the warehouse, so it can:
   differs from the one the warehouse holds (by path and sha256).
 
 `python -m pipeline build` loads the file itself and sets LIFECYCLE_DBT_AUTOLOAD=off; it starts dbt
-during the load, and the plugin holds dbt back until the load has finished (pipeline/load_gate.py).
+during the load, and the plugin holds dbt back until the load has finished (pipeline/build/load_gate.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 
-from pipeline.load_gate import GATE_ENV, wait_for_load
+from pipeline.build.load_gate import GATE_ENV, wait_for_load
 
 AUTOLOAD_ENV = "LIFECYCLE_DBT_AUTOLOAD"
 HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
@@ -99,7 +99,7 @@ class Plugin(BasePlugin):
             if not _needs_load(con, data):
                 return
             if data is None:
-                from pipeline.build import ensure_sample
+                from pipeline.build.run import ensure_sample
 
                 data = ensure_sample()
             _load(con, data)

@@ -4,7 +4,7 @@ Stages, each printed as `[build] <stage> ... X.X s`: load the file -> `dbt build
 -> the ml step (`python -m ml run`) -> `dbt build --select source:ml+` (the marts that read ml
 tables) -> exports, dashboard, Tableau extract -> publish. Every stage writes into one scratch release
 folder (a DuckDB file, exports/, ml/); only when all succeed does one symlink switch make it the
-current release (pipeline/publish.py). A failed stage leaves the last good release, the one readers
+current release (pipeline/build/publish.py). A failed stage leaves the last good release, the one readers
 see, exactly as it was."""
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from typing import TypeVar
 
 import duckdb
 
-from pipeline import config, dbt_link, load_gate, publish
-from pipeline.export import write_exports
+from pipeline import config
+from pipeline.build import dbt_link, load_gate, publish
+from pipeline.build.timing import timed_stage
+from pipeline.deliver.export import write_exports
 from pipeline.ingest import LoadSummary, load_raw_lines
-from pipeline.timing import timed_stage
 
 T = TypeVar("T")
 
@@ -112,7 +113,7 @@ def run_dbt_build(database: Path, dbt_vars: str | None, selection: list[str] | N
 
 # Imported while dbt builds (this process only waits for it then): the dashboard's charting stack
 # (altair, pandas) takes about 1.1 s to import, pantab 0.2 s, and dbt leaves a core mostly idle.
-AFTER_DBT_MODULES = ("pipeline.dashboard", "pantab")
+AFTER_DBT_MODULES = ("pipeline.deliver.dashboard", "pantab")
 
 
 def _import_quietly(modules: tuple[str, ...]) -> None:
@@ -183,7 +184,7 @@ def run_ml_step(database: Path, ml_dir: Path) -> None:
 
 
 def write_dashboard(database: Path, exports_dir: Path) -> Path:
-    from pipeline.dashboard import write_dashboard as write
+    from pipeline.deliver.dashboard import write_dashboard as write
 
     path = write(database, exports_dir / "dashboard.html")
     _say(f"dashboard: {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
@@ -191,7 +192,7 @@ def write_dashboard(database: Path, exports_dir: Path) -> Path:
 
 
 def write_tableau_extract(database: Path, exports_dir: Path) -> Path | None:
-    from pipeline import tableau
+    from pipeline.deliver import tableau
 
     if not tableau.available():
         _say("tableau extract skipped: pantab is not installed (pip install -r requirements-tableau.txt)")
