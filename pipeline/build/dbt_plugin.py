@@ -72,15 +72,19 @@ def _needs_load(con: duckdb.DuckDBPyConnection, named: Path | None) -> bool:
     return loaded != (str(named.resolve()), _sha256(named)) if named.is_file() else True
 
 
+def _say(message: str) -> None:
+    print(f"[dbt] {message}", flush=True)
+
+
 def _load(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     from pipeline.ingest import InputDataError, load_raw_lines
 
-    print(f"[dbt] loading {data} into raw.transaction_lines", flush=True)
+    _say(f"loading {data} into raw.transaction_lines")
     try:
         summary = load_raw_lines(con, data)
     except InputDataError as error:
         raise WarehouseUnavailable(str(error)) from None
-    print(f"[dbt] loaded {summary.lines:,} lines ({summary.file_format})", flush=True)
+    _say(f"loaded {summary.lines:,} lines ({summary.file_format})")
 
 
 class Plugin(BasePlugin):
@@ -99,7 +103,7 @@ class Plugin(BasePlugin):
             if not _needs_load(con, data):
                 return
             if data is None:
-                from pipeline.build.run import ensure_sample
+                from pipeline.sample.bundled import ensure_sample
 
-                data = ensure_sample()
+                data = ensure_sample(say=_say)
             _load(con, data)
