@@ -182,7 +182,7 @@ def _forward() -> Path:
     test_figures = shipped_on_test(plan, choice["shipped"])
     scores = score_current(plan, choice["shipped"], out_dir)
     # The wall time is printed, not stored: metrics.json holds results, equal for equal data and code.
-    log(f"forward: done in {time.perf_counter() - started:.1f} s")
+    log(f"forward mode: {scores['rows']:,} customers scored in {time.perf_counter() - started:.1f} s", summary=True)
     return update_metrics(
         out_dir,
         plan,

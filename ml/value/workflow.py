@@ -197,10 +197,7 @@ def _value(names: tuple[str, ...], write: bool) -> Path:
             "level_ratio": level,
         }
     rows = score.write_predictions(path, frame)
-    files = score.export_predictions(path, out_dir)
+    score.export_predictions(path, out_dir)
     section.setdefault("scores", {})["rows"] = rows
-    log(
-        f"value: wrote {rows} rows to {config.PREDICTIONS_TABLE}; exported {', '.join(p.name for p in files)}; "
-        f"done in {time.perf_counter() - started:.1f} s"
-    )
+    log(f"value mode: {rows:,} customers' value predicted in {time.perf_counter() - started:.1f} s", summary=True)
     return update_metrics(out_dir, section)
