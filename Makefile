@@ -72,7 +72,7 @@ bench: $(VENV)/.installed
 
 ## The dbt docs site as one file, target/static_index.html, that opens from file:// with no network.
 docs: $(VENV)/.installed
-	DO_NOT_TRACK=1 $(VENV)/bin/dbt docs generate --static
+	@DO_NOT_TRACK=1 $(VENV)/bin/dbt docs generate --static --log-level warn --log-level-file debug $$([ -t 1 ] || echo --no-use-colors)
 	@echo "docs: $(CURDIR)/target/static_index.html"
 
 clean:
