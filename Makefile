@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 .PHONY: run test lint bench docs clean tableau
 
-PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "installing the Python packages into $(VENV) (first run only, a minute or two)"
