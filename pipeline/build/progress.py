@@ -63,7 +63,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
-def where_to_open(places: dict[str, Path], docs: Path) -> list[str]:
+def where_to_open(places: dict[str, Path | str], docs: Path) -> list[str]:
     """The closing lines: each published thing beside its absolute path, names aligned."""
     docs_note = "from the last `make docs`" if docs.is_file() else "`make docs` writes it"
     rows = {**{name: str(path) for name, path in places.items()}, "docs": f"{docs} ({docs_note})"}

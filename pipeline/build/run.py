@@ -243,11 +243,12 @@ def build_warehouse(
     for note in notes:
         progress.say(note)
     seconds = time.perf_counter() - started
+    ml_files = "metrics.json" + ("" if options.verbose else f"; {ML_DETAIL_LOG_NAME}: the ml step's every line")
     places = {
         "dashboard": layout.exports_dir / deliver.DASHBOARD_NAME,
         "exports": layout.exports_dir,
         "warehouse": layout.warehouse,
-        **({"ml": layout.ml_dir} if run_ml else {}),
+        **({"ml": f"{layout.ml_dir} ({ml_files})"} if run_ml else {}),
     }
     progress.say(f"published in {seconds:.1f} s; open:")
     for line in where_to_open(places, DOCS_SITE):
