@@ -11,26 +11,32 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 .PHONY: run test lint bench docs clean tableau
 
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "installing the Python packages into $(VENV) (first run only, a minute or two)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP_INSTALL) --upgrade pip
+	@$(PIP_INSTALL) -r requirements-dev.txt
+	@touch $@
 
 ## Optional: pantab, for the Tableau extract (exports/customer_lifecycle.hyper).
 tableau: $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-tableau.txt
+	$(PIP_INSTALL) -r requirements-tableau.txt
 
 ## Build the warehouse (sample data unless DATA=<file>), train, explain and score the churn model, write
 ## the exports, the dashboard and (with pantab) the Tableau extract, and publish all of it at once.
+## One line per stage; VERBOSE=1 prints every line of dbt and of the ml step (else logs/dbt.log and
+## outputs/ml/run.log). dbt's unit tests are left out (make test runs them).
 run: $(VENV)/.installed
-	$(PY) -m pipeline build $(if $(DATA),--data "$(DATA)") $(if $(VARS),--vars '$(VARS)')
+	$(PY) -m pipeline build $(if $(DATA),--data "$(DATA)") $(if $(VARS),--vars '$(VARS)') $(if $(VERBOSE),--verbose)
 
-## Lint, build and test on the sample and (when present) the real data, then run every pytest.
+## Lint, build and test on the sample (with every dbt unit test) and (when present) the real data, then
+## run every pytest.
 test: $(VENV)/.installed lint
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_sample \
-		LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample $(PY) -m pipeline build
+		LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample $(PY) -m pipeline build --with-unit-tests
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
 		$(PY) -m ml forward-evaluate
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
@@ -66,7 +72,7 @@ bench: $(VENV)/.installed
 
 ## The dbt docs site as one file, target/static_index.html, that opens from file:// with no network.
 docs: $(VENV)/.installed
-	DO_NOT_TRACK=1 $(VENV)/bin/dbt docs generate --static
+	@DO_NOT_TRACK=1 $(VENV)/bin/dbt docs generate --static --log-level warn --log-level-file debug $$([ -t 1 ] || echo --no-use-colors)
 	@echo "docs: $(CURDIR)/target/static_index.html"
 
 clean:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,10 +19,22 @@ from ml import config, data, evaluate, explain, plots, score, train
 from ml.errors import ModelNotTrainedError
 from ml.explain import shap
 
+# Set by `python -m pipeline build` (not with --verbose): detail lines go to this file, in the
+# release's ml folder, and only each mode's summary line reaches the terminal. Unset (a direct
+# `python -m ml ...`), every line is printed.
+DETAIL_LOG_ENV = "LIFECYCLE_ML_DETAIL_LOG"
 
-def log(message: str) -> None:
-    """One short progress line per step, flushed so `make run` shows it live."""
-    print(f"[ml] {message}", flush=True)
+
+def log(message: str, summary: bool = False) -> None:
+    """One short progress line per step, flushed so it shows live; `summary` marks a mode's one
+    line for `make run` (the others go to the detail log when the build names one)."""
+    line = f"[ml] {message}"
+    detail_log = os.environ.get(DETAIL_LOG_ENV)
+    if detail_log:
+        with open(detail_log, "a", encoding="utf-8") as sink:
+            sink.write(line + "\n")
+    if summary or not detail_log:
+        print(line, flush=True)
 
 
 @dataclass
@@ -429,5 +442,9 @@ def command_run(business: config.BusinessValues | None = None) -> Path:
             "model_version": version,
         },
     )
-    log(f"done: artefacts in {out_dir}")
+    log(
+        f"seed mode: {scores_section['realised']['flagged']:,} of {scores_section['rows']:,} customers flagged by the "
+        f"{chosen.selection.variant} model (recall {chosen.holdout['recall']:.2f} on held-out customers)",
+        summary=True,
+    )
     return path

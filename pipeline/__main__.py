@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.build import BuildFailed
+from pipeline.build.run import BuildFailed
 from pipeline.ingest import InputDataError
 
 
@@ -21,6 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-ml", dest="run_ml", action="store_false", help="publish without running the ml step (no ml.* tables)"
     )
+    build.add_argument(
+        "--with-unit-tests", action="store_true", help="run dbt's unit tests too (make test; left out of production)"
+    )
+    build.add_argument(
+        "--verbose", action="store_true", help="print every line of dbt and of the ml step (else logs/, ml/run.log)"
+    )
+    build.add_argument("--peak-memory", action="store_true", help="add the peak RSS to every stage line (make bench)")
 
     sample = commands.add_parser("sample", help="write the deterministic sample data as parquet")
     sample.add_argument("--scale", type=float, default=1.0, help="1 = about 540,000 lines")
@@ -44,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            from pipeline.build import build_warehouse
+            from pipeline.build.run import BuildOptions, build_warehouse
 
-            build_warehouse(data=args.data, dbt_vars=args.dbt_vars, warehouse=args.warehouse, run_ml=args.run_ml)
+            options = BuildOptions(args.verbose, args.with_unit_tests, args.peak_memory)
+            build_warehouse(args.data, args.dbt_vars, args.warehouse, run_ml=args.run_ml, options=options)
         elif args.command == "sample":
             from pipeline import config
             from pipeline.sample import write_sample

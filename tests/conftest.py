@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.publish import Layout
+from pipeline.build.publish import Layout
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +19,7 @@ def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory: pytest.TempPathFactory, small_sample: Path) -> Layout:
-    from pipeline.build import build_warehouse
+    from pipeline.build.run import build_warehouse
 
     work = tmp_path_factory.mktemp("published")
     layout = Layout(work / "lifecycle.duckdb", work / "exports", work / "outputs" / "ml")

@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.build import BuildFailed, build_warehouse
+from pipeline.build.publish import Layout
+from pipeline.build.run import BuildFailed, build_warehouse
 from pipeline.ingest import InputDataError
-from pipeline.publish import Layout
 
 
 def _digest(path: Path) -> str:
@@ -63,11 +63,16 @@ def test_bad_input_changes_nothing_readers_see(published: Layout, tmp_path: Path
     assert not published.scratch.exists()
 
 
-def test_failing_dbt_test_changes_nothing_readers_see(published: Layout, small_sample: Path) -> None:
+def test_failing_dbt_test_changes_nothing_readers_see(
+    published: Layout, small_sample: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     before = _snapshot(published)
     # An unknown policy excludes nothing; the ledger's relationships test must stop the build.
     with pytest.raises(BuildFailed):
         _build(published, small_sample, dbt_vars="{cleaning_policy: lenient}")
+    # The build keeps dbt quiet, but never its error: the failing test is named, with its count.
+    shown = capfd.readouterr().out
+    assert "Failure in test relationships_" in shown and "Got " in shown
     assert _snapshot(published) == before
     assert not published.scratch.exists()
 

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from pipeline import config
-from pipeline.build import build_warehouse
+from pipeline.build.run import build_warehouse
 
 KEYS = {"as_of_at", "customer_id", "horizon_days"}
 

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from pipeline import config
-from pipeline.dashboard import write_dashboard
-from pipeline.publish import Layout
+from pipeline.build.publish import Layout
+from pipeline.deliver.dashboard import write_dashboard
 from tests.browser import launch, offline_page, sync_api
 
 ARTIFACTS = config.REPO_ROOT / "warehouse" / "test" / "artifacts"

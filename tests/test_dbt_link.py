@@ -1,4 +1,4 @@
-"""dbt builds every warehouse through one fixed path (pipeline/dbt_link.py): the path dbt sees stays the
+"""dbt builds every warehouse through one fixed path (pipeline/build/dbt_link.py): the path dbt sees stays the
 same, so its partial parsing survives a change of warehouse, and DuckDB follows the link to the file."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.dbt_link import linked
-from pipeline.publish import Layout
+from pipeline.build.dbt_link import linked
+from pipeline.build.publish import Layout
 
 
 def test_two_warehouses_are_built_through_the_same_path(tmp_path: Path) -> None:

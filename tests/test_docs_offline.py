@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from pipeline import config
-from pipeline.publish import Layout
+from pipeline.build.publish import Layout
 from tests.browser import launch, offline_page, sync_api
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.export import MART_EXPORTS, write_exports
+from pipeline.deliver.export import MART_EXPORTS, write_exports
 
 
 def _fake_marts(path: Path, with_scores: bool) -> None:

@@ -1,5 +1,5 @@
 """The build starts dbt during the load; dbt's plugin waits at the gate until the load has finished
-(pipeline/load_gate.py), and learns whether it did."""
+(pipeline/build/load_gate.py), and learns whether it did."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pipeline.load_gate import LoadGate, wait_for_load
+from pipeline.build.load_gate import LoadGate, wait_for_load
 
 
 @pytest.mark.parametrize("loaded", [True, False])

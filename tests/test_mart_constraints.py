@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pipeline import config
-from pipeline.publish import Layout
+from pipeline.build.publish import Layout
 
 MART_YAMLS = sorted((config.REPO_ROOT / "models" / "marts").glob("*/_*__models.yml"))
 # Small at any scale, so a primary key replaces their uniqueness test (an index on a customer-level

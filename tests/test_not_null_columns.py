@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import config
-from pipeline.publish import Layout
+from pipeline.build.publish import Layout
 
 DBT = Path(sys.executable).with_name("dbt")
 

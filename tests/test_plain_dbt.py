@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pipeline import config
-from pipeline.dbt_plugin import Plugin
+from pipeline.build.dbt_plugin import Plugin
 
 DBT = Path(sys.executable).with_name("dbt")
 MOVED_BY_ENV = ("LIFECYCLE_WAREHOUSE_PATH", "LIFECYCLE_EXPORTS_DIR", "LIFECYCLE_ML_OUTPUT_DIR", "LIFECYCLE_DATA")
@@ -113,10 +113,10 @@ def test_plain_dbt_build_names_the_process_holding_the_warehouse(clone: Path) ->
 def test_without_a_named_file_the_plugin_loads_the_bundled_sample_once(
     tmp_path: Path, small_sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.build
+    import pipeline.sample.bundled
 
     monkeypatch.delenv("LIFECYCLE_DBT_AUTOLOAD", raising=False)
-    monkeypatch.setattr(pipeline.build, "ensure_sample", lambda: small_sample)
+    monkeypatch.setattr(pipeline.sample.bundled, "ensure_sample", lambda say: small_sample)
     warehouse = tmp_path / "new" / "lifecycle.duckdb"
     credentials = SimpleNamespace(path=str(warehouse))
     Plugin(name="loader", plugin_config={"raw_data_file": ""}, credentials=credentials)

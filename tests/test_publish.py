@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.build import build_warehouse
-from pipeline.publish import Layout, fresh_scratch, publish
+from pipeline.build.publish import Layout, fresh_scratch, publish
+from pipeline.build.run import build_warehouse
 
 READER = textwrap.dedent(
     """

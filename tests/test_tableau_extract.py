@@ -9,9 +9,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipeline import tableau
-from pipeline.export import MART_EXPORTS
-from pipeline.publish import Layout
+from pipeline.build.publish import Layout
+from pipeline.deliver import tableau
+from pipeline.deliver.export import MART_EXPORTS
 
 pantab = pytest.importorskip("pantab", reason="pantab is not installed (pip install -r requirements-tableau.txt)")
 

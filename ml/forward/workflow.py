@@ -165,7 +165,11 @@ def _forward() -> Path:
     if plan.validation == config.VALIDATION_NONE:
         log(f"forward: {plan.validation_section()['reason']}")
         scores = score_fallback(plan, out_dir)
-        log(f"forward: done in {time.perf_counter() - started:.1f} s (validation none)")
+        log(
+            f"forward mode: {scores['rows']:,} customers given the seed mode's probability in "
+            f"{time.perf_counter() - started:.1f} s (validation none: too little history for a forward model)",
+            summary=True,
+        )
         return update_metrics(out_dir, plan, {"scores": scores})
     choice, steps = choose(plan)
     sections: dict = {"shipping": choice}
@@ -174,7 +178,11 @@ def _forward() -> Path:
         sections["level_by_test_as_of"] = level_by_as_of([*steps, test_step], choice["shipped"])
     sections["scores"] = score_current(plan, choice["shipped"], out_dir)
     # The wall time is printed, not stored: metrics.json holds results, equal for equal data and code.
-    log(f"forward: done in {time.perf_counter() - started:.1f} s (validation {plan.validation})")
+    log(
+        f"forward mode: {sections['scores']['rows']:,} customers scored in {time.perf_counter() - started:.1f} s "
+        f"(validation {plan.validation.replace('_', ' ')})",
+        summary=True,
+    )
     return update_metrics(out_dir, plan, sections)
 
 

@@ -256,11 +256,12 @@ def _value(names: tuple[str, ...], write: bool) -> Path:
             "level_ratio": level,
         }
     rows = score.write_predictions(path, frame)
-    files = score.export_predictions(path, out_dir)
+    score.export_predictions(path, out_dir)
     section["scores"]["rows"] = rows
-    log(f"value: {config.STATUS_WORDS[section['status']]}: model version {section['scores']['model_version']}")
+    log(f"value: model version {section['scores']['model_version']}")
     log(
-        f"value: wrote {rows} rows to {config.PREDICTIONS_TABLE}; exported {', '.join(p.name for p in files)}; "
-        f"done in {time.perf_counter() - started:.1f} s"
+        f"value mode: {rows:,} customers' value predicted in {time.perf_counter() - started:.1f} s "
+        f"({section['status'].replace('_', ' ')})",
+        summary=True,
     )
     return update_metrics(out_dir, section)

@@ -19,7 +19,7 @@ from pipeline import config
 from pipeline.bench.measure import Measurement, dbt_node_times, load_average, measure
 from pipeline.bench.replicate import replicate, replicated_path
 from pipeline.bench.report import CaseResult, write_report
-from pipeline.publish import RELEASES_SUFFIX
+from pipeline.build.publish import RELEASES_SUFFIX
 
 # pandas needs about 18 GiB at 100x; at 1000x it cannot fit this machine, so it is not attempted.
 PANDAS_MAX_LINES = 60_000_000
@@ -108,8 +108,10 @@ def _run_case(case: Case, work: Path, with_ml: bool) -> CaseResult:
         "LIFECYCLE_ML_OUTPUT_DIR": str(work / f"ml_{slug}"),
     }
     load = load_average()
-    # The ml step is measured on its own below (on the real data), so the build runs without it.
-    command = [sys.executable, "-m", "pipeline", "build", "--no-ml", "--data", str(case.data)]
+    # The ml step is measured on its own below (on the real data), so the build runs without it. Its
+    # stage lines carry their peak memory; dbt's every line goes to the log (a full parse is read there).
+    command = [sys.executable, "-m", "pipeline", "build", "--no-ml", "--verbose", "--peak-memory"]
+    command += ["--data", str(case.data)]
     build = measure(command, env, work / f"{slug}.log")
     run_results = config.REPO_ROOT / "target" / "run_results.json"
     nodes = dbt_node_times(run_results) if build.ok and run_results.exists() else {}

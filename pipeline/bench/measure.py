@@ -14,7 +14,10 @@ from pathlib import Path
 
 from pipeline import config
 
-_STAGE_LINE = re.compile(r"^\[build\] (?P<stage>[\w ]+): (?P<seconds>[\d.]+) s, peak RSS (?P<peak>[\d,]+) MiB$")
+# The stage lines of a build run with --peak-memory (pipeline/build/progress.py).
+_STAGE_LINE = re.compile(
+    r"^\[build\] (?P<stage>[\w ]+): (?P<seconds>[\d.]+) s, peak RSS (?P<peak>[\d,]+) MiB( \(.*\))?$"
+)
 
 
 @dataclass

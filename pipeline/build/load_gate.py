@@ -1,7 +1,7 @@
 """Lets dbt start while the build loads the file: dbt's start-up (imports, project parse, a few
 seconds of one core) overlaps the load instead of following it.
 
-The build holds an exclusive lock on a gate file while it loads; dbt's plugin (pipeline/dbt_plugin.py)
+The build holds an exclusive lock on a gate file while it loads; dbt's plugin (pipeline/build/dbt_plugin.py)
 is created just before dbt opens the warehouse, waits there for the lock and reads whether the load
 finished. Kept free of dbt imports: the build process imports it."""
 

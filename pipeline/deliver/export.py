@@ -2,7 +2,7 @@
 and other tools that read files, not DuckDB.
 
 CSV names of the seed's marts are the seed project's, so a workbook built on its files keeps working.
-Files are written into the build's scratch release and published with it (pipeline/publish.py)."""
+Files are written into the build's scratch release and published with it (pipeline/build/publish.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.deliver.warehouse_reader import connect_read_only
 from pipeline.sql import sql_string
-from pipeline.warehouse_reader import connect_read_only
 
 
 @dataclass(frozen=True)

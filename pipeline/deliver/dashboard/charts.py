@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from pipeline.dashboard.data import DashboardData
+from pipeline.deliver.dashboard.data import DashboardData
 
 ALL_SEGMENTS = "All segments"
 ALL_COUNTRIES = "All countries"

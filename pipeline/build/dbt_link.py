@@ -6,7 +6,7 @@ bench's cases, `make test`'s sample and real builds, a test's temporary warehous
 the whole project again: about 5 s of a 1x build. So dbt always opens `target/build/lifecycle.duckdb`,
 a symlink the build points at its scratch database. DuckDB follows the link: the catalog name, the
 write-ahead log and the lock are those of the scratch file (named `lifecycle.duckdb` in every release,
-pipeline/publish.py), so nothing is left beside the link.
+pipeline/build/publish.py), so nothing is left beside the link.
 
 One build's dbt stage at a time uses the link: a second build waits for the first's dbt stage to end.
 """

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.export import exports_present
-from pipeline.warehouse_reader import connect_read_only
+from pipeline.deliver.export import exports_present
+from pipeline.deliver.warehouse_reader import connect_read_only
 
 EXTRACT_NAME = "customer_lifecycle.hyper"
 NOT_CUSTOMER_FACING = {"marts.cleaning_audit"}

@@ -9,7 +9,7 @@ dbt-duckdb creates it before it opens the warehouse, so it can:
   differs from the one the warehouse holds (by path and sha256).
 
 `python -m pipeline build` loads the file itself and sets LIFECYCLE_DBT_AUTOLOAD=off; it starts dbt
-during the load, and the plugin holds dbt back until the load has finished (pipeline/load_gate.py).
+during the load, and the plugin holds dbt back until the load has finished (pipeline/build/load_gate.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 
-from pipeline.load_gate import GATE_ENV, wait_for_load
+from pipeline.build.load_gate import GATE_ENV, wait_for_load
 
 AUTOLOAD_ENV = "LIFECYCLE_DBT_AUTOLOAD"
 HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
@@ -72,15 +72,19 @@ def _needs_load(con: duckdb.DuckDBPyConnection, named: Path | None) -> bool:
     return loaded != (str(named.resolve()), _sha256(named)) if named.is_file() else True
 
 
+def _say(message: str) -> None:
+    print(f"[dbt] {message}", flush=True)
+
+
 def _load(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     from pipeline.ingest import InputDataError, load_raw_lines
 
-    print(f"[dbt] loading {data} into raw.transaction_lines", flush=True)
+    _say(f"loading {data} into raw.transaction_lines")
     try:
         summary = load_raw_lines(con, data)
     except InputDataError as error:
         raise WarehouseUnavailable(str(error)) from None
-    print(f"[dbt] loaded {summary.lines:,} lines ({summary.file_format})", flush=True)
+    _say(f"loaded {summary.lines:,} lines ({summary.file_format})")
 
 
 class Plugin(BasePlugin):
@@ -99,7 +103,7 @@ class Plugin(BasePlugin):
             if not _needs_load(con, data):
                 return
             if data is None:
-                from pipeline.build import ensure_sample
+                from pipeline.sample.bundled import ensure_sample
 
-                data = ensure_sample()
+                data = ensure_sample(say=_say)
             _load(con, data)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.dashboard.charts import dashboard_chart
-from pipeline.dashboard.data import read_dashboard_data
-from pipeline.dashboard.page import render_page
+from pipeline.deliver.dashboard.charts import dashboard_chart
+from pipeline.deliver.dashboard.data import read_dashboard_data
+from pipeline.deliver.dashboard.page import render_page
 
 
 def write_dashboard(warehouse: Path, target: Path) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.export import existing_tables
-from pipeline.warehouse_reader import connect_read_only
+from pipeline.deliver.export import existing_tables
+from pipeline.deliver.warehouse_reader import connect_read_only
 
 AT_RISK_TABLE = "marts.customers_at_risk"
 # Customers listed in the at-risk view. Keeping the top N of every segment x country pair keeps the

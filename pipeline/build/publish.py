@@ -11,7 +11,7 @@ Layout, next to the warehouse file (here `warehouse/lifecycle.duckdb`):
 Inside a release the database file is always `lifecycle.duckdb`, whatever the warehouse is called
 (`warehouse/test/sample.duckdb -> sample.releases/current/lifecycle.duckdb`): DuckDB names the
 catalog after the file, and one name everywhere lets dbt build every warehouse through one fixed
-path (pipeline/dbt_link.py), so its partial parsing survives a change of warehouse.
+path (pipeline/build/dbt_link.py), so its partial parsing survives a change of warehouse.
     exports                    -> warehouse/lifecycle.releases/current/exports
     outputs/ml                 -> ../warehouse/lifecycle.releases/current/ml
 
