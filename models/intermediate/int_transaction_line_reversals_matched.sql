@@ -30,7 +30,9 @@ non_product_stock_codes as (
         upper(stock_code) as stock_code,
         {% if manual_credit_kinds -%}
             coalesce(kind in (
-                {%- for kind in manual_credit_kinds %}{{ sql_string(kind) }}{% if not loop.last %}, {% endif %}{% endfor -%}
+                {%- for kind in manual_credit_kinds %}
+                    {{ sql_string(kind) }}{% if not loop.last %},{% endif %}
+                {%- endfor %}
             ), false)
         {%- else -%}
             false
@@ -44,23 +46,23 @@ reversal_keys as (
     -- The customer and stock code of each line that could reverse a purchase (a negative quantity,
     -- or a manual credit of negative value: its value in pence too), when the policy matches them.
     select distinct
-        lines.customer_id,
-        upper(lines.stock_code) as stock_code,
+        transaction_lines.customer_id,
+        upper(transaction_lines.stock_code) as stock_code,
         case
             when non_product_stock_codes.is_manual_credit
-                then cast(round(-lines.line_amount * 100) as {{ dbt.type_bigint() }})
+                then cast(round(-transaction_lines.line_amount * 100) as {{ dbt.type_bigint() }})
         end as credit_pence
-    from {{ ref('stg_retail__transaction_lines') }} as lines
+    from {{ ref('stg_retail__transaction_lines') }} as transaction_lines
     cross join policy_priorities
     left join non_product_stock_codes
-        on upper(lines.stock_code) = non_product_stock_codes.stock_code
+        on upper(transaction_lines.stock_code) = non_product_stock_codes.stock_code
     where
         policy_priorities.reversal_priority is not null
         and policy_priorities.reversed_priority is not null
-        and lines.customer_id is not null
+        and transaction_lines.customer_id is not null
         and (
-            (lines.quantity < 0 and not coalesce(non_product_stock_codes.is_manual_credit, false))
-            or (non_product_stock_codes.is_manual_credit and lines.line_amount < 0)
+            (transaction_lines.quantity < 0 and not coalesce(non_product_stock_codes.is_manual_credit, false))
+            or (non_product_stock_codes.is_manual_credit and transaction_lines.line_amount < 0)
         )
 
 ),
@@ -88,16 +90,16 @@ candidate_lines as (
 
     -- Every line sharing a customer and stock code, or a customer and a credit's value, with a
     -- possible reversal: the reversals themselves, the purchases they may match, and their copies.
-    select lines.*
-    from {{ ref('stg_retail__transaction_lines') }} as lines
+    select transaction_lines.*
+    from {{ ref('stg_retail__transaction_lines') }} as transaction_lines
     left join stock_code_keys
         on
-            lines.customer_id = stock_code_keys.customer_id
-            and upper(lines.stock_code) = stock_code_keys.stock_code
+            transaction_lines.customer_id = stock_code_keys.customer_id
+            and upper(transaction_lines.stock_code) = stock_code_keys.stock_code
     left join credit_keys
         on
-            lines.customer_id = credit_keys.customer_id
-            and cast(round(lines.line_amount * 100) as {{ dbt.type_bigint() }}) = credit_keys.credit_pence
+            transaction_lines.customer_id = credit_keys.customer_id
+            and cast(round(transaction_lines.line_amount * 100) as {{ dbt.type_bigint() }}) = credit_keys.credit_pence
     where stock_code_keys.customer_id is not null or credit_keys.customer_id is not null
 
 ),
@@ -109,7 +111,10 @@ flagged as (
         non_product_stock_codes.stock_code is not null as is_non_product_code,
         coalesce(non_product_stock_codes.is_manual_credit, false) as is_manual_credit,
         row_number() over (
-            partition by {% for column in line_columns %}candidate_lines.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+            partition by
+                {% for column in line_columns -%}
+                    candidate_lines.{{ column }}{% if not loop.last %},{% endif %}
+                {% endfor %}
             order by candidate_lines.transaction_line_id
         ) > 1 as is_exact_duplicate
     from candidate_lines
@@ -122,7 +127,8 @@ reasoned as (
 
     select
         flagged.*,
-        {{ policy_exclusion_reason(line_exclusion_reasons(), 'flagged', 'policy_priorities') }} as line_exclusion_reason,
+        {{ policy_exclusion_reason(line_exclusion_reasons(), 'flagged', 'policy_priorities') }}
+            as line_exclusion_reason,
         flagged.is_exact_duplicate and policy_priorities.exact_duplicate_priority is not null
             as is_excluded_copy
     from flagged
