@@ -136,6 +136,9 @@ def test_cleaning_audit_shows_the_reversed_lines_and_their_value() -> None:
                 "select cleaning_outcome, line_count, line_amount from marts.cleaning_audit"
             ).fetchall()
         }
+        audit_kept_net = con.execute(
+            "select net_line_amount from marts.cleaning_audit where cleaning_outcome = 'kept'"
+        ).fetchone()[0]
         pairs_amount, kept_net, rfm_monetary = con.execute(
             """
             select
@@ -150,7 +153,7 @@ def test_cleaning_audit_shows_the_reversed_lines_and_their_value() -> None:
     assert sum(lines for lines, _ in audit.values()) == RAW_LINES
     # What the reversals took back, wholly (reversed lines) or in part (kept lines, netted).
     assert pairs_amount > audit["reversed"][1]
-    assert rfm_monetary == pytest.approx(kept_net, rel=1e-9)
+    assert rfm_monetary == pytest.approx(kept_net, rel=1e-9) == pytest.approx(audit_kept_net, rel=1e-9)
     assert rfm_monetary == pytest.approx(audit["kept"][1] - (pairs_amount - audit["reversed"][1]), rel=1e-9)
 
 

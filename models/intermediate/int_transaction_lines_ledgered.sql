@@ -65,7 +65,7 @@ line_reversals as (
     -- (all of them are in int_transaction_line_reversals_matched).
     select
         purchase_line_id as transaction_line_id,
-        sum(reversed_quantity) as reversed_quantity,
+        cast(sum(reversed_quantity) as {{ dbt.type_bigint() }}) as reversed_quantity,
         sum(reversed_amount) as reversed_amount,
         min(reversal_line_id) as reversed_by_line_id,
         cast(null as {{ dbt.type_bigint() }}) as reverses_line_id
@@ -76,7 +76,7 @@ line_reversals as (
 
     select
         reversal_line_id as transaction_line_id,
-        sum(reversed_quantity) as reversed_quantity,
+        cast(sum(reversed_quantity) as {{ dbt.type_bigint() }}) as reversed_quantity,
         sum(reversed_amount) as reversed_amount,
         cast(null as {{ dbt.type_bigint() }}) as reversed_by_line_id,
         min(purchase_line_id) as reverses_line_id
@@ -134,10 +134,15 @@ ledgered as (
         -- What a purchase still counts for after the reversals matched to it (its own figures on
         -- every other line: a reversal's pairing is in reversed_quantity / reversed_amount).
         case
-            when reversed_by_line_id is not null then quantity - reversed_quantity else quantity
+            when is_reversed then 0
+            when reversed_by_line_id is not null then quantity - reversed_quantity
+            else quantity
         end as net_quantity,
+        -- Exactly 0 when wholly reversed: a sum of partial amounts can miss the line's by an ulp.
         case
-            when reversed_by_line_id is not null then line_amount - reversed_amount else line_amount
+            when is_reversed then 0
+            when reversed_by_line_id is not null then line_amount - reversed_amount
+            else line_amount
         end as net_line_amount,
         {{ sql_string(var('cleaning_policy')) }} as cleaning_policy,
         case when exclusion_reason is null then 'kept' else 'excluded' end as ledger_status
