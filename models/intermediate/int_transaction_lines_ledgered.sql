@@ -12,12 +12,13 @@
     The duplicate CTEs read the staging relation itself, not the `lines` CTE: DuckDB materialises
     a CTE that is read more than once, which here would be a copy of every line.
     The reason is picked per line with least() over the policy's priorities (a one-row table),
-    not by unioning one row per flag and ranking them: one pass over the lines, no window. -#}
+    not by unioning one row per flag and ranking them: one pass over the lines, no window.
+    Reversals (is_reversal, is_reversed) come from int_transaction_line_reversals_matched, a few
+    thousand pairs joined to the lines: a purchase wholly taken back is `reversed`, the cancellation
+    or credit that took it back `reversal`; a purchase partly taken back stays kept with
+    net_quantity / net_line_amount, what every customer figure counts. -#}
 {%- set reasons = exclusion_reasons() -%}
-{%- set line_columns = [
-    'invoice_no', 'stock_code', 'description', 'quantity',
-    'invoiced_at', 'unit_price', 'customer_id', 'country',
-] -%}
+{%- set line_columns = transaction_line_columns() -%}
 
 with
 
@@ -51,19 +52,43 @@ non_product_stock_codes as (
 
 ),
 
+reversal_pairs as (
+
+    select * from {{ ref('int_transaction_line_reversals_matched') }}
+
+),
+
+line_reversals as (
+
+    -- One row per line in a reversal pair: on a purchase, the units and amount taken back from it;
+    -- on a cancellation or credit, those it took back. The partner is the earliest-numbered one
+    -- (all of them are in int_transaction_line_reversals_matched).
+    select
+        purchase_line_id as transaction_line_id,
+        cast(sum(reversed_quantity) as {{ dbt.type_bigint() }}) as reversed_quantity,
+        sum(reversed_amount) as reversed_amount,
+        min(reversal_line_id) as reversed_by_line_id,
+        cast(null as {{ dbt.type_bigint() }}) as reverses_line_id
+    from reversal_pairs
+    group by purchase_line_id
+
+    union all
+
+    select
+        reversal_line_id as transaction_line_id,
+        cast(sum(reversed_quantity) as {{ dbt.type_bigint() }}) as reversed_quantity,
+        sum(reversed_amount) as reversed_amount,
+        cast(null as {{ dbt.type_bigint() }}) as reversed_by_line_id,
+        min(purchase_line_id) as reverses_line_id
+    from reversal_pairs
+    group by reversal_line_id
+
+),
+
 policy_priorities as (
 
     -- One row: the priority of each reason the policy applies, NULL for a reason it does not.
-    select
-        {% for reason in reasons %}
-            min(
-                case when exclusion_reasons.exclusion_reason = '{{ reason }}' then exclusion_reasons.priority end
-            ) as {{ reason }}_priority{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from {{ ref('cleaning_policies') }} as cleaning_policies
-    inner join {{ ref('exclusion_reasons') }} as exclusion_reasons
-        on cleaning_policies.exclusion_reason = exclusion_reasons.exclusion_reason
-    where cleaning_policies.cleaning_policy = {{ sql_string(var('cleaning_policy')) }}
+    {{ policy_priorities_select(reasons) }}
 
 ),
 
@@ -76,8 +101,19 @@ flagged as (
         ) as is_non_product_code,
         lines.transaction_line_id in (
             select duplicate_lines.transaction_line_id from duplicate_lines
-        ) as is_exact_duplicate
+        ) as is_exact_duplicate,
+        coalesce(
+            line_reversals.reversed_by_line_id is not null and line_reversals.reversed_quantity >= lines.quantity,
+            false
+        ) as is_reversed,
+        line_reversals.reverses_line_id is not null as is_reversal,
+        coalesce(line_reversals.reversed_quantity, 0) as reversed_quantity,
+        coalesce(line_reversals.reversed_amount, 0) as reversed_amount,
+        line_reversals.reversed_by_line_id,
+        line_reversals.reverses_line_id
     from lines
+    left join line_reversals
+        on lines.transaction_line_id = line_reversals.transaction_line_id
 
 ),
 
@@ -85,17 +121,7 @@ reasoned as (
 
     select
         flagged.*,
-        -- least() skips NULLs: the smallest priority among the flags the policy applies, if any.
-        case least(
-            {% for reason in reasons %}
-                case when flagged.is_{{ reason }} then policy_priorities.{{ reason }}_priority end
-                {% if not loop.last %},{% endif %}
-            {% endfor %}
-        )
-            {% for reason in reasons %}
-                when policy_priorities.{{ reason }}_priority then '{{ reason }}'
-            {% endfor %}
-        end as exclusion_reason
+        {{ policy_exclusion_reason(reasons, 'flagged', 'policy_priorities') }} as exclusion_reason
     from flagged
     cross join policy_priorities
 
@@ -105,6 +131,19 @@ ledgered as (
 
     select
         *,
+        -- What a purchase still counts for after the reversals matched to it (its own figures on
+        -- every other line: a reversal's pairing is in reversed_quantity / reversed_amount).
+        case
+            when is_reversed then 0
+            when reversed_by_line_id is not null then quantity - reversed_quantity
+            else quantity
+        end as net_quantity,
+        -- Exactly 0 when wholly reversed: a sum of partial amounts can miss the line's by an ulp.
+        case
+            when is_reversed then 0
+            when reversed_by_line_id is not null then line_amount - reversed_amount
+            else line_amount
+        end as net_line_amount,
         {{ sql_string(var('cleaning_policy')) }} as cleaning_policy,
         case when exclusion_reason is null then 'kept' else 'excluded' end as ledger_status
     from reasoned

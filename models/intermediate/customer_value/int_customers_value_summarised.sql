@@ -10,6 +10,8 @@
 -- over the repeat days. With the holdout actuals of [cut_off_at, holdout_ends_at) where the data
 -- covers it.
 -- Sums over the customer-invoice aggregate, so cut-offs cost a join, not a rescan of the lines.
+-- A reversal (int_transaction_line_reversals_matched) takes its amount off the purchase's day from
+-- its own timestamp on: a cut-off between a purchase and its reversal sees the purchase whole.
 {%- set cap_multiple = var('value_bulk_day_cap_multiple') | float -%}
 {%- if cap_multiple < 1 -%}
     {{ exceptions.raise_compiler_error(
@@ -37,18 +39,42 @@ purchase_invoices as (
 
 ),
 
+spend_events as (
+
+    -- Spend on a purchase day and when it became known: the purchases, and the amounts reversals
+    -- took back from them (negative, known at the reversal).
+    select
+        customer_id,
+        invoiced_at as purchased_at,
+        invoiced_on as purchased_on,
+        invoiced_at as known_at,
+        spend
+    from purchase_invoices
+
+    union all
+
+    select
+        customer_id,
+        purchased_at,
+        cast(purchased_at as date) as purchased_on,
+        reversed_at as known_at,
+        -cast(reversed_amount as decimal(18, 4)) as spend
+    from {{ ref('int_transaction_line_reversals_matched') }}
+
+),
+
 days_before as (
 
     -- One row per cut-off, customer and purchase day before the cut-off (cut-off exclusive).
     select
         cut_offs.cut_off_at,
-        purchase_invoices.customer_id,
-        purchase_invoices.invoiced_on as purchased_on,
-        sum(purchase_invoices.spend) as day_spend
-    from purchase_invoices
+        spend_events.customer_id,
+        spend_events.purchased_on,
+        sum(spend_events.spend) as day_spend
+    from spend_events
     inner join cut_offs
-        on purchase_invoices.invoiced_at < cut_offs.cut_off_at
-    group by cut_offs.cut_off_at, purchase_invoices.customer_id, purchase_invoices.invoiced_on
+        on spend_events.known_at < cut_offs.cut_off_at
+    group by cut_offs.cut_off_at, spend_events.customer_id, spend_events.purchased_on
 
 ),
 
@@ -117,19 +143,21 @@ summarised as (
 
 holdout as (
 
-    -- Kept purchases in [cut_off_at, holdout_ends_at), for cut-offs whose holdout the data covers.
+    -- Kept purchases in [cut_off_at, holdout_ends_at), net of what was reversed by its end, for
+    -- cut-offs whose holdout the data covers.
     select
         cut_offs.cut_off_at,
-        purchase_invoices.customer_id,
-        count(distinct purchase_invoices.invoiced_on) as holdout_purchase_days,
-        sum(purchase_invoices.spend) as holdout_spend
-    from purchase_invoices
+        spend_events.customer_id,
+        count(distinct spend_events.purchased_on) as holdout_purchase_days,
+        sum(spend_events.spend) as holdout_spend
+    from spend_events
     inner join cut_offs
         on
-            purchase_invoices.invoiced_at >= cut_offs.cut_off_at
-            and purchase_invoices.invoiced_at < cut_offs.holdout_ends_at
+            spend_events.purchased_at >= cut_offs.cut_off_at
+            and spend_events.purchased_at < cut_offs.holdout_ends_at
+            and spend_events.known_at < cut_offs.holdout_ends_at
     where cut_offs.has_complete_holdout
-    group by cut_offs.cut_off_at, purchase_invoices.customer_id
+    group by cut_offs.cut_off_at, spend_events.customer_id
 
 ),
 

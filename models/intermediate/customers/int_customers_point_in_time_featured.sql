@@ -306,8 +306,13 @@ final as (
         cast(unique_products as {{ dbt.type_int() }}) as unique_products,
         cast(cancellation_invoices as {{ dbt.type_int() }}) as cancellation_invoices,
         cast(cancellation_invoices as {{ type_double() }}) / invoices as return_rate,
-        cast(recent_spend as {{ type_double() }})
-        / cast(nullif(spend, 0) as {{ type_double() }}) as recent_spend_share,
+        -- Net of returns booked in the window (see spend_trend_90d): a net return counts as 0, and
+        -- so does the share of a customer whose every purchase was reversed (no spend to share).
+        coalesce(
+            cast(greatest(recent_spend, 0) as {{ type_double() }})
+            / cast(nullif(spend, 0) as {{ type_double() }}),
+            0
+        ) as recent_spend_share,
 
         ---------- RFM tiles among the customers of the same as-of
         cast(r_score as {{ dbt.type_int() }}) as r_score,
@@ -339,8 +344,10 @@ final as (
 
         ---------- spend trend
         cast(spend_previous_trend as {{ type_double() }}) as spend_prev_{{ trend_days }}d,
-        cast(spend_recent_trend - spend_previous_trend as {{ type_double() }})
-        / cast(nullif(spend_recent_trend + spend_previous_trend, 0) as {{ type_double() }})
+        -- A window's spend is net of the returns booked in it (int_customer_invoices_aggregated)
+        -- and can be negative; the trend counts such a window as 0, so it stays in [-1, 1].
+        cast(greatest(spend_recent_trend, 0) - greatest(spend_previous_trend, 0) as {{ type_double() }})
+        / cast(nullif(greatest(spend_recent_trend, 0) + greatest(spend_previous_trend, 0), 0) as {{ type_double() }})
             as spend_trend_{{ trend_days }}d
     from measured
 

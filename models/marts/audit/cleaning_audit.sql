@@ -1,4 +1,6 @@
 -- Lines, units and amounts per cleaning outcome: what each exclusion reason removed and what was kept.
+-- net_line_amount is what the kept lines count for once partial returns are taken off (the revenue
+-- of customer_rfm); the reversed and reversal rows show what matched cancellations took back whole.
 with
 
 ledgered as (
@@ -25,7 +27,8 @@ invoice_outcomes as (
         max(cleaning_policy) as cleaning_policy,
         count(*) as line_count,
         sum(quantity) as units,
-        sum(line_amount) as line_amount
+        sum(line_amount) as line_amount,
+        sum(net_line_amount) as net_line_amount
     from ledgered
     group by coalesce(exclusion_reason, 'kept'), invoice_no, customer_id
 
@@ -40,6 +43,7 @@ outcomes as (
         cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
         sum(units) as units,
         sum(line_amount) as line_amount,
+        sum(net_line_amount) as net_line_amount,
         count(distinct invoice_no) as invoices,
         count(distinct customer_id) as customers
     from invoice_outcomes
@@ -60,6 +64,7 @@ audited as (
         outcomes.line_count * 1.0 / sum(outcomes.line_count) over () as share_of_lines,
         outcomes.units,
         outcomes.line_amount,
+        outcomes.net_line_amount,
         outcomes.invoices,
         outcomes.customers
     from outcomes

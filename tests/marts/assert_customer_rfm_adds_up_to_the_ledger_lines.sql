@@ -1,8 +1,10 @@
 -- customer_rfm's figures come from the point-in-time features (summed over the customer-invoice
--- aggregate); checked here against the kept lines themselves, counted the seed's way: the same
+-- aggregate); checked here against the ledger's lines themselves, counted the seed's way: the same
 -- customers, purchase invoices, revenue and first / last purchase before the snapshot. A
 -- difference means one of the two ways of counting "lines before the as-of" is wrong. (The
 -- per-customer figures are compared with an independent pandas oracle in tests/test_marts_parity.py.)
+-- Purchases are the kept lines and the reversed ones (an order placed, then taken back, still was
+-- an order); revenue is net of what reversals before the snapshot took back.
 with
 
 current_snapshot as (
@@ -15,14 +17,23 @@ current_snapshot as (
 lines as (
 
     select
-        cleaned.customer_id,
-        cleaned.invoice_no,
-        cleaned.line_amount,
-        cleaned.invoiced_at
-    from {{ ref('int_transaction_lines_cleaned') }} as cleaned
+        ledgered.customer_id,
+        ledgered.invoice_no,
+        ledgered.line_amount,
+        ledgered.invoiced_at
+    from {{ ref('int_transaction_lines_ledgered') }} as ledgered
     inner join current_snapshot
-        on cleaned.invoiced_at < current_snapshot.as_of_at
-    where cleaned.customer_id is not null
+        on ledgered.invoiced_at < current_snapshot.as_of_at
+    where ledgered.customer_id is not null and (ledgered.ledger_status = 'kept' or ledgered.is_reversed)
+
+),
+
+reversed_before_snapshot as (
+
+    select sum(cast(reversals.reversed_amount as decimal(18, 4))) as reversed_amount
+    from {{ ref('int_transaction_line_reversals_matched') }} as reversals
+    inner join current_snapshot
+        on reversals.reversed_at < current_snapshot.as_of_at
 
 ),
 
@@ -45,7 +56,10 @@ line_totals as (
     select
         count(distinct customer_id) as customers,
         count(*) as invoices,
-        cast(sum(revenue) as {{ type_double() }}) as revenue,
+        cast(
+            sum(revenue) - coalesce((select reversed_before_snapshot.reversed_amount from reversed_before_snapshot), 0)
+            as {{ type_double() }}
+        ) as revenue,
         min(first_invoiced_at) as first_purchase_at,
         max(last_invoiced_at) as last_purchase_at
     from invoices
