@@ -130,15 +130,15 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
     pipeline = models.inner_pipeline(model)
     used = list(pipeline.feature_names_in_)
     explanation = explain.pipeline_shap(pipeline, data.fit[0][used], X_now[used])
-    drivers = explain.churn_drivers(explanation)
     version = model_version(shipped, snapshots.fingerprint)
-    frame = score.build_scores(snapshots.scoring, proba, drivers, shipped, version, datetime.now(UTC))
+    frame = score.build_scores(snapshots.scoring, proba, shipped, version, datetime.now(UTC))
+    contributions = score.build_contributions(snapshots.scoring, explain.contributions(explanation))
     path = ml_config.warehouse_path()
-    rows = score.write_scores(path, frame)
+    rows, contribution_rows = score.write_scores(path, frame, contributions)
     files = score.export_scores(path, out_dir)
     log(
-        f"  wrote {rows} rows to {config.SCORES_TABLE} (mean churn probability {proba.mean():.3f}); "
-        f"exported {', '.join(p.name for p in files)}"
+        f"  wrote {rows:,} rows to {config.SCORES_TABLE} (mean churn probability {proba.mean():.3f}) and "
+        f"{contribution_rows:,} to {score.CONTRIBUTIONS_TABLE}; exported {', '.join(p.name for p in files)}"
     )
     joblib.dump(model, out_dir / config.MODEL_FILE)
     metadata = {
