@@ -201,8 +201,11 @@ def _warehouse_with_reasons(name: str) -> Path:
 
 
 @pytest.fixture(params=["synthetic", *WAREHOUSES])
-def reason_warehouse(request, sample_warehouse: tuple[Path, list[str]]) -> Path:
-    return sample_warehouse[0] if request.param == "synthetic" else _warehouse_with_reasons(request.param)
+def reason_warehouse(request: pytest.FixtureRequest) -> Path:
+    """The synthetic build of this module, and the sample and real builds `make test` names (with ml)."""
+    if request.param == "synthetic":
+        return request.getfixturevalue("sample_warehouse")[0]
+    return _warehouse_with_reasons(request.param)
 
 
 def test_every_row_gives_a_reason_or_says_there_is_none(reason_warehouse: Path) -> None:
