@@ -45,8 +45,24 @@ feature_medians as (
 
 ),
 
+-- Each code's median, as a row of the code (a small table: the big rows below join it by code).
+code_medians as (
+
+    select
+        codes.code,
+        case codes.feature
+            {% for column in feature_columns -%}
+                when '{{ column }}' then feature_medians.{{ column }}
+            {% endfor %}
+        end as feature_median
+    from codes
+    cross join feature_medians
+
+),
+
 -- Codes of the families that push this customer's risk up, with their own feature's contribution
--- (a code whose feature the model does not use has none and is never shown).
+-- (a code whose feature the model does not use has none and is never shown). Kept narrow: these
+-- are the big rows (customers x codes of pushing families).
 candidates as (
 
     select
@@ -54,19 +70,9 @@ candidates as (
         family_scores.as_of_at,
         family_scores.family,
         family_scores.family_score,
-        contributions.contribution,
         codes.code,
         codes.feature,
-        codes.risky_direction,
-        codes.risky_bound,
-        codes.value_format,
-        codes.unit_singular,
-        codes.unit_plural,
-        codes.template,
-        codes.extreme_value,
-        codes.extreme_template,
-        codes.baseline_feature,
-        codes.baseline_template
+        contributions.contribution
     from family_scores
     inner join codes
         on family_scores.family = codes.family
@@ -87,23 +93,12 @@ valued as (
             {% for column in feature_columns -%}
                 when '{{ column }}' then cast(features.{{ column }} as {{ type_double() }})
             {% endfor %}
-        end as feature_value,
-        case candidates.feature
-            {% for column in feature_columns -%}
-                when '{{ column }}' then feature_medians.{{ column }}
-            {% endfor %}
-        end as feature_median,
-        case candidates.baseline_feature
-            {% for column in feature_columns -%}
-                when '{{ column }}' then cast(features.{{ column }} as {{ type_double() }})
-            {% endfor %}
-        end as baseline_value
+        end as feature_value
     from candidates
     inner join features
         on
             candidates.customer_id = features.customer_id
             and candidates.as_of_at = features.as_of_at
-    cross join feature_medians
 
 ),
 
@@ -111,13 +106,19 @@ valued as (
 -- "no spend in the last 90 days" is the lapse family's to say).
 qualified as (
 
-    select *
+    select
+        valued.*,
+        code_medians.feature_median
     from valued
+    inner join codes
+        on valued.code = codes.code
+    inner join code_medians
+        on valued.code = code_medians.code
     where
-        {{ churn_reason_on_risky_side('valued', 'valued.feature_value', 'valued.feature_median') }}
+        {{ churn_reason_on_risky_side('codes', 'valued.feature_value', 'code_medians.feature_median') }}
         and not (
-            {{ churn_reason_at_extreme('valued', 'valued.feature_value') }}
-            and valued.extreme_template is null
+            {{ churn_reason_at_extreme('codes', 'valued.feature_value') }}
+            and codes.extreme_template is null
         )
 
 ),
@@ -147,23 +148,44 @@ ranked as (
 
 ),
 
+-- customers_at_risk has three reason columns; only those rows get a baseline and a sentence.
+shown as (
+
+    select
+        ranked.*,
+        case codes.baseline_feature
+            {% for column in feature_columns -%}
+                when '{{ column }}' then cast(features.{{ column }} as {{ type_double() }})
+            {% endfor %}
+        end as baseline_value
+    from ranked
+    inner join features
+        on
+            ranked.customer_id = features.customer_id
+            and ranked.as_of_at = features.as_of_at
+    inner join codes
+        on ranked.code = codes.code
+    where ranked.reason_rank <= 3
+
+),
+
 final as (
 
     select
-        ranked.customer_id,
-        ranked.as_of_at,
-        cast(ranked.reason_rank as {{ dbt.type_int() }}) as reason_rank,
-        ranked.code,
-        ranked.family,
-        ranked.feature,
-        ranked.family_score,
-        ranked.contribution,
-        ranked.feature_value,
-        ranked.feature_median,
-        {{ churn_reason_sentence('ranked', 'ranked.feature_value', 'ranked.baseline_value') }} as reason
-    from ranked
-    -- customers_at_risk has three reason columns.
-    where ranked.reason_rank <= 3
+        shown.customer_id,
+        shown.as_of_at,
+        cast(shown.reason_rank as {{ dbt.type_int() }}) as reason_rank,
+        shown.code,
+        shown.family,
+        shown.feature,
+        shown.family_score,
+        shown.contribution,
+        shown.feature_value,
+        shown.feature_median,
+        {{ churn_reason_sentence('codes', 'shown.feature_value', 'shown.baseline_value') }} as reason
+    from shown
+    inner join codes
+        on shown.code = codes.code
 
 )
 
