@@ -42,11 +42,7 @@ valued as (
         shown.code,
         codes.risky_direction,
         medians.feature_median,
-        case codes.feature
-            {% for column in feature_columns -%}
-                when '{{ column }}' then cast(features.{{ column }} as {{ type_double() }})
-            {% endfor %}
-        end as feature_value
+        {{ point_in_time_feature_value('codes.feature', 'features') }} as feature_value
     from shown
     inner join codes
         on shown.code = codes.code

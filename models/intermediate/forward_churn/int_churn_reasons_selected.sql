@@ -50,11 +50,7 @@ code_medians as (
 
     select
         codes.code,
-        case codes.feature
-            {% for column in feature_columns -%}
-                when '{{ column }}' then feature_medians.{{ column }}
-            {% endfor %}
-        end as feature_median
+        {{ point_in_time_feature_value('codes.feature', 'feature_medians') }} as feature_median
     from codes
     cross join feature_medians
 
@@ -89,11 +85,7 @@ valued as (
 
     select
         candidates.*,
-        case candidates.feature
-            {% for column in feature_columns -%}
-                when '{{ column }}' then cast(features.{{ column }} as {{ type_double() }})
-            {% endfor %}
-        end as feature_value
+        {{ point_in_time_feature_value('candidates.feature', 'features') }} as feature_value
     from candidates
     inner join features
         on
@@ -153,11 +145,7 @@ shown as (
 
     select
         ranked.*,
-        case codes.baseline_feature
-            {% for column in feature_columns -%}
-                when '{{ column }}' then cast(features.{{ column }} as {{ type_double() }})
-            {% endfor %}
-        end as baseline_value
+        {{ point_in_time_feature_value('codes.baseline_feature', 'features') }} as baseline_value
     from ranked
     inner join features
         on
