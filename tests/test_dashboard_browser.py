@@ -37,13 +37,14 @@ READ_MARKS = """async (name) => {
 AT_RISK_SQL = """
     create table marts.customers_at_risk as
     select customer_id, snapshot_at as as_of_at, 0.5 + 0.4 * (r_score = 1)::int as churn_probability,
+           case r_score when 1 then 'high' when 2 then 'elevated' else 'normal' end as risk_level,
            90 as horizon_days, segment_key, segment_name_en, segment_name_zh, suggested_action, country,
            ltv as historical_ltv, ltv / 2 as expected_horizon_value,
            (0.5 + 0.4 * (r_score = 1)::int) * ltv / 2 as value_at_risk,
            row_number() over (order by (0.5 + 0.4 * (r_score = 1)::int) * ltv desc, customer_id)::int
                as value_at_risk_rank,
            'no purchase for ' || recency_days || ' days' as reason_1, null as reason_2, null as reason_3,
-           'test' as model_version
+           'out_of_time' as validation_status, 'test' as model_version
     from marts.customer_rfm
 """
 
@@ -136,7 +137,8 @@ def test_views_show_the_mart_numbers_before_and_after_each_filter(page, warehous
             row[0]
             for row in _mart(
                 warehouse,
-                f"select customer_id from marts.customers_at_risk where {where} order by value_at_risk_rank limit 15",
+                "select customer_id from marts.customers_at_risk "
+                f"where {where} and risk_level in ('high', 'elevated') order by value_at_risk_rank limit 15",
                 *args,
             )
         ]

@@ -1,76 +1,81 @@
-{#- A plain-English sentence for an account manager: why the model thinks the customer may stop
-    buying, from the name of a driver feature (`driver`, a column name of churn_scoring_snapshot)
-    and that feature's value on the row (`features`, the alias of the scoring snapshot). Every
-    feature of point_in_time_feature_columns() has a sentence; windowed ones by pattern. An unknown
-    name (a feature added later) falls back to the name itself. -#}
-{% macro churn_reason(driver, features) -%}
-    {%- set f = features ~ '.' -%}
+{#- The sentences of the churn reason codes (seed churn_reason_codes): `codes` is the alias of a
+    relation with the seed's columns, `value` the customer's value of the code's feature,
+    `baseline_value` that of its baseline_feature, `median` the feature's median over the scored
+    customers. Written for an account manager: units, thousands separators, singular and plural,
+    no internal names. -#}
+
+{#- Whether the value is on the code's risky side: strictly beyond the median (above for `high`,
+    below for `low`) and beyond the code's fixed risky_bound when it has one (a spend trend must be
+    a fall); a NULL value never is. -#}
+{% macro churn_reason_on_risky_side(codes, value, median) -%}
+    (
+        {{ value }} is not null
+        and (
+            ({{ codes }}.risky_direction = 'high' and {{ value }} > {{ median }}
+                and ({{ codes }}.risky_bound is null or {{ value }} > {{ codes }}.risky_bound))
+            or ({{ codes }}.risky_direction = 'low' and {{ value }} < {{ median }}
+                and ({{ codes }}.risky_bound is null or {{ value }} < {{ codes }}.risky_bound))
+        )
+    )
+{%- endmacro %}
+
+{#- Whether the value is at or beyond the code's extreme_value on the risky side (none at all, a
+    spend that stopped), where the general template would read wrong ("spent £0"). -#}
+{% macro churn_reason_at_extreme(codes, value) -%}
+    (
+        {{ codes }}.extreme_value is not null
+        and (
+            ({{ codes }}.risky_direction = 'high' and {{ value }} >= {{ codes }}.extreme_value)
+            or ({{ codes }}.risky_direction = 'low' and {{ value }} <= {{ codes }}.extreme_value)
+        )
+    )
+{%- endmacro %}
+
+{#- A value in words by the code's value_format: `count` (a whole number and its unit, singular for
+    exactly one), `money` (whole pounds), `ratio` (one decimal below 10, none when it is .0 or from 10 up, and the unit),
+    `percent_change` (a spend trend t = (a - b) / (a + b): a / b - 1 = 2t / (1 - t)),
+    `share_of_customers` (an R/F/M tile score: the share of customers in higher tiles), `none`. -#}
+{% macro churn_reason_value(codes, value) -%}
     {%- set tiles = var('rfm_tiles') | int -%}
-    {%- set sentences = {
-        'country': "'buys from ' || " ~ f ~ "country",
-        'is_domestic': "case when " ~ f ~ "is_domestic then 'a home-market customer' else 'buys from abroad (' || " ~ f ~ "country || ')' end",
-        'recency_days': "'no purchase for ' || " ~ reason_number(f ~ 'recency_days') ~ " || ' days'",
-        'tenure_days': "'first purchase only ' || " ~ reason_number(f ~ 'tenure_days') ~ " || ' days ago'",
-        'purchase_days': "'has bought on ' || " ~ reason_count(f ~ 'purchase_days', 'day', 'different days') ~ " || ' in all'",
-        'invoices': "'has placed ' || " ~ reason_count(f ~ 'invoices', 'order', 'orders') ~ " || ' in all'",
-        'spend': "'has spent £' || " ~ reason_number(f ~ 'spend') ~ " || ' in all'",
-        'average_order_value': "'orders average £' || " ~ reason_number(f ~ 'average_order_value') ~ "",
-        'items_per_order': "'orders average ' || " ~ reason_number(f ~ 'items_per_order', 1) ~ " || ' items'",
-        'unique_products': "'has bought ' || " ~ reason_count(f ~ 'unique_products', 'product', 'different products'),
-        'cancellation_invoices': "'has cancelled ' || " ~ reason_count(f ~ 'cancellation_invoices', 'order', 'orders'),
-        'r_score': "'recency score ' || " ~ reason_number(f ~ 'r_score') ~ " || ' of " ~ tiles ~ " (" ~ tiles ~ " = most recent)'",
-        'f_score': "'frequency score ' || " ~ reason_number(f ~ 'f_score') ~ " || ' of " ~ tiles ~ "'",
-        'm_score': "'spend score ' || " ~ reason_number(f ~ 'm_score') ~ " || ' of " ~ tiles ~ "'",
-        'gap_mean_days': "case when " ~ f ~ "gap_mean_days is null then 'has bought on one day only' else 'usually buys every ' || " ~ reason_number(f ~ 'gap_mean_days') ~ " || ' days' end",
-        'gap_std_days': "case when " ~ f ~ "gap_std_days is null then 'has bought on one day only' else 'buys irregularly: gaps vary by ' || " ~ reason_number(f ~ 'gap_std_days') ~ " || ' days' end",
-        'last_gap_days': "case when " ~ f ~ "last_gap_days is null then 'has bought on one day only' else 'waited ' || " ~ reason_number(f ~ 'last_gap_days') ~ " || ' days between the last two purchase days' end",
-        'overdue_ratio': "case when " ~ f ~ "overdue_ratio is null then 'has bought on one day only, ' || " ~ reason_number(f ~ 'recency_days') ~ " || ' days ago' else 'no purchase for ' || " ~ reason_number(f ~ 'overdue_ratio', 1) ~ " || 'x their usual gap' end",
-        'spend_prev_90d': "'spent £' || " ~ reason_number(f ~ 'spend_prev_90d') ~ " || ' in the 90 days before the last 90'",
-        'spend_trend_90d': churn_reason_spend_trend(f ~ 'spend_trend_90d'),
-    } -%}
-    {%- for window in var('feature_windows_days') | map('int') -%}
-        {%- set in_window = " || ' in the last " ~ window ~ " days'" -%}
-        {%- set c = f ~ '@_' ~ window ~ 'd' -%}
-        {%- do sentences.update({
-            'purchase_days_' ~ window ~ 'd': "case when " ~ c.replace('@', 'purchase_days') ~ " = 0 then 'no purchase' else 'bought on only ' || " ~ reason_count(c.replace('@', 'purchase_days'), 'day', 'days') ~ " end" ~ in_window,
-            'invoices_' ~ window ~ 'd': "case when " ~ c.replace('@', 'invoices') ~ " = 0 then 'no order' else 'only ' || " ~ reason_count(c.replace('@', 'invoices'), 'order', 'orders') ~ " end" ~ in_window,
-            'spend_' ~ window ~ 'd': "'spent £' || " ~ reason_number(c.replace('@', 'spend')) ~ in_window,
-            'average_order_value_' ~ window ~ 'd': "case when " ~ c.replace('@', 'average_order_value') ~ " is null then 'no order' else 'orders averaging £' || " ~ reason_number(c.replace('@', 'average_order_value')) ~ " end" ~ in_window,
-            'items_per_order_' ~ window ~ 'd': "case when " ~ c.replace('@', 'items_per_order') ~ " is null then 'no order' else 'orders averaging ' || " ~ reason_number(c.replace('@', 'items_per_order'), 1) ~ " || ' items' end" ~ in_window,
-            'new_products_' ~ window ~ 'd': "case when " ~ c.replace('@', 'new_products') ~ " = 0 then 'no new product tried' else " ~ reason_count(c.replace('@', 'new_products'), 'new product', 'new products') ~ " || ' tried' end" ~ in_window,
-            'cancellation_invoices_' ~ window ~ 'd': reason_count(c.replace('@', 'cancellation_invoices'), 'cancelled order', 'cancelled orders') ~ in_window,
-        }) -%}
-    {%- endfor -%}
-    case {{ driver }}
-        {%- for name, sentence in sentences.items() %}
-        when '{{ name }}' then {{ sentence }}
-        {%- endfor %}
-        else {{ driver }}
+    case {{ codes }}.value_format
+        when 'count' then {{ format_number(value) }} || ' '
+            || case when round({{ value }}) = 1 then {{ codes }}.unit_singular else {{ codes }}.unit_plural end
+        when 'money' then
+            case when round({{ value }}) < 1 then 'less than £1' else '£' || {{ format_number(value) }} end
+        when 'ratio' then
+            case
+                when round({{ value }}, 1) = round({{ value }}) or {{ value }} >= 10 then {{ format_number(value) }}
+                else {{ format_number(value, 1) }}
+            end || ' ' || {{ codes }}.unit_plural
+        when 'percent_change' then
+            case
+                when {{ value }} >= 1 then 'rose from nothing'
+                when round(200 * {{ value }} / nullif(1 - {{ value }}, 0)) = 0 then 'stayed level'
+                when {{ value }} < 0 then 'fell ' || {{ format_number('-200 * ' ~ value ~ ' / nullif(1 - ' ~ value ~ ', 0)') }} || ' %'
+                else 'rose ' || {{ format_number('200 * ' ~ value ~ ' / nullif(1 - ' ~ value ~ ', 0)') }} || ' %'
+            end
+        when 'share_of_customers' then
+            {{ format_number('100.0 * (' ~ tiles ~ ' - ' ~ value ~ ') / ' ~ tiles) }} || ' %'
+        else ''
     end
 {%- endmacro %}
 
-{#- "spend in the last 90 days fell 80 % against the 90 days before". The trend t = (a - b) / (a + b)
-    gives the relative change a / b - 1 = 2t / (1 - t); t = 1 means nothing in the earlier period. -#}
-{% macro churn_reason_spend_trend(trend) -%}
+{#- The whole sentence: the extreme_template at the extreme, else the template with {value}; then
+    the baseline_template with {baseline} when the customer's own baseline makes the value stand
+    out ("no purchase for 145 days; usually buys every 47 days"). -#}
+{% macro churn_reason_sentence(codes, value, baseline_value) -%}
     case
-        when {{ trend }} is null then 'no spend in the last 180 days'
-        when {{ trend }} = 1 then 'spend in the last 90 days, none in the 90 days before'
-        when {{ trend }} < 0
-            then 'spend in the last 90 days fell '
-            || {{ reason_number('-200 * ' ~ trend ~ ' / (1 - ' ~ trend ~ ')') }}
-            || ' % against the 90 days before'
-        else 'spend in the last 90 days rose '
-            || {{ reason_number('200 * ' ~ trend ~ ' / (1 - ' ~ trend ~ ')') }}
-            || ' % against the 90 days before'
+        when {{ churn_reason_at_extreme(codes, value) }} then {{ codes }}.extreme_template
+        else replace({{ codes }}.template, '{value}', {{ churn_reason_value(codes, value) }})
     end
-{%- endmacro %}
-
-{#- A number as text with `decimals` decimals (0: a whole number, no ".0"). -#}
-{% macro reason_number(value, decimals=0) -%}
-    cast(cast(round({{ value }}, {{ decimals }}) as decimal(18, {{ decimals }})) as {{ dbt.type_string() }})
-{%- endmacro %}
-
-{#- A count with its noun, singular for exactly one ("1 order", "3 orders"). -#}
-{% macro reason_count(value, singular, plural) -%}
-    case when {{ value }} = 1 then '1 {{ singular }}' else {{ reason_number(value) }} || ' {{ plural }}' end
+    || case
+        when
+            {{ codes }}.baseline_template is not null
+            and (
+                ({{ codes }}.risky_direction = 'high' and {{ baseline_value }} < {{ value }})
+                or ({{ codes }}.risky_direction = 'low' and {{ baseline_value }} > {{ value }})
+            )
+            then replace({{ codes }}.baseline_template, '{baseline}', {{ churn_reason_value(codes, baseline_value) }})
+        else ''
+    end
 {%- endmacro %}

@@ -1,4 +1,4 @@
-"""SHAP drivers of the forward score: which mart columns push each customer towards churn."""
+"""SHAP contributions of the forward score: how much each mart column pushes each customer towards churn."""
 
 from __future__ import annotations
 
@@ -30,24 +30,11 @@ def pipeline_shap(pipeline: Pipeline, X_background: pd.DataFrame, X: pd.DataFram
     return explanation
 
 
-def churn_drivers(explanation: shap.Explanation, k: int = config.TOP_DRIVERS) -> pd.DataFrame:
-    """Per customer, the k largest positive contributions (towards churn), largest first; NULL if fewer.
+def contributions(explanation: shap.Explanation) -> pd.DataFrame:
+    """One row per customer (the explained rows' order), one float column per feature the model uses.
 
-    Ties break by feature order (stable sort), so the result is deterministic.
+    Every contribution is kept, signed, not only the largest: the reason codes in SQL add them up
+    by family, so two overlapping features that cancel each other out give no reason.
     """
     values = np.asarray(explanation.values, dtype="float64")
-    names = np.asarray(explanation.feature_names, dtype=object)
-    order = np.argsort(-values, axis=1, kind="stable")[:, :k]
-    rows = np.arange(len(values))
-    columns: dict[str, object] = {}
-    for rank in range(k):
-        if rank >= values.shape[1]:  # fewer features than drivers asked for
-            columns[f"driver_{rank + 1}"] = pd.array([None] * len(values), dtype="string")
-            columns[f"driver_{rank + 1}_shap"] = np.full(len(values), np.nan)
-            continue
-        idx = order[:, rank]
-        value = values[rows, idx]
-        towards_churn = value > 0
-        columns[f"driver_{rank + 1}"] = pd.array(np.where(towards_churn, names[idx], None), dtype="string")
-        columns[f"driver_{rank + 1}_shap"] = np.where(towards_churn, value, np.nan)
-    return pd.DataFrame(columns, index=range(len(values)))
+    return pd.DataFrame(values, columns=list(explanation.feature_names))

@@ -1,4 +1,5 @@
-"""Write `ml.forward_churn_scores` back into the warehouse in one transaction, and export it as files."""
+"""Write `ml.forward_churn_scores` and `ml.forward_churn_contributions` back into the warehouse in one
+transaction, and export the scores as files."""
 
 from __future__ import annotations
 
@@ -11,17 +12,26 @@ import pandas as pd
 
 from ml.data import warehouse_io_error
 from ml.forward import config
-from ml.score import export_table, replace_table
+from ml.score import export_table
 
-DRIVER_COLUMNS = tuple(
-    column for rank in range(1, config.TOP_DRIVERS + 1) for column in (f"driver_{rank}", f"driver_{rank}_shap")
-)
+SCORE_TYPES = {
+    config.ID_COLUMN: "varchar",
+    config.AS_OF_COLUMN: "timestamp",
+    config.HORIZON_COLUMN: "integer",
+    "churn_probability": "double",
+    "validation_status": "varchar",
+    "model_name": "varchar",
+    "model_version": "varchar",
+    "scored_at": "timestamp",
+}
+KEY_COLUMNS = (config.ID_COLUMN, config.AS_OF_COLUMN)
+# Long: one row per scored customer and feature the model uses (the reason codes read it in SQL).
+CONTRIBUTIONS_TABLE = "ml.forward_churn_contributions"
 
 
 def build_scores(
     scoring: pd.DataFrame,
     proba: np.ndarray,
-    drivers: pd.DataFrame,
     model_name: str,
     model_version: str,
     validation_status: str,
@@ -36,46 +46,88 @@ def build_scores(
             "churn_probability": proba.astype("float64"),
         }
     )
-    frame = pd.concat([frame, drivers.reset_index(drop=True)[list(DRIVER_COLUMNS)]], axis=1)
+    frame["validation_status"] = validation_status
     frame["model_name"] = model_name
     frame["model_version"] = model_version
-    frame["validation_status"] = validation_status
     frame["scored_at"] = pd.Timestamp(scored_at).tz_localize(None)
-    return frame
+    return frame[list(SCORE_TYPES)]
 
 
-def _select_sql() -> str:
-    types = {
-        config.ID_COLUMN: "varchar",
-        config.AS_OF_COLUMN: "timestamp",
-        config.HORIZON_COLUMN: "integer",
-        "churn_probability": "double",
-        **{c: ("double" if c.endswith("_shap") else "varchar") for c in DRIVER_COLUMNS},
-        "model_name": "varchar",
-        "model_version": "varchar",
-        "validation_status": "varchar",
-        "scored_at": "timestamp",
-    }
-    return ",\n            ".join(f"{column}::{kind} as {column}" for column, kind in types.items())
+def build_contributions(scoring: pd.DataFrame, contributions: pd.DataFrame) -> pd.DataFrame:
+    """The wide contributions (one column per feature) keyed by the scoring snapshot's customer and as-of.
+
+    Kept wide here: DuckDB unpivots it to the long table as it writes, far faster than pandas.
+    """
+    keys = scoring[list(KEY_COLUMNS)].reset_index(drop=True).copy()
+    keys[config.ID_COLUMN] = keys[config.ID_COLUMN].astype(str)
+    return pd.concat([keys, contributions.reset_index(drop=True)], axis=1)
 
 
-def write_scores(path: Path, scores: pd.DataFrame) -> int:
-    """Replace the table in one transaction: readers see the old table or the new one, never a half."""
-    sql = f"""
+def _scores_sql() -> str:
+    columns = ",\n            ".join(f"{column}::{kind} as {column}" for column, kind in SCORE_TYPES.items())
+    return f"""
         create or replace table {config.SCORES_TABLE} as
         select
-            {_select_sql()}
+            {columns}
         from scores_frame
         order by {config.ID_COLUMN}
     """
+
+
+def _contributions_sql(contributions: pd.DataFrame) -> str:
+    keys = ", ".join(KEY_COLUMNS)
+    if len(contributions.columns) == len(KEY_COLUMNS):  # no model, no features (validation none)
+        return f"""
+        create or replace table {CONTRIBUTIONS_TABLE} (
+            {config.ID_COLUMN} varchar, {config.AS_OF_COLUMN} timestamp, feature varchar, contribution double
+        )
+    """
+    return f"""
+        create or replace table {CONTRIBUTIONS_TABLE} as
+        select
+            {config.ID_COLUMN}::varchar as {config.ID_COLUMN},
+            {config.AS_OF_COLUMN}::timestamp as {config.AS_OF_COLUMN},
+            feature::varchar as feature,
+            contribution::double as contribution
+        from (
+            unpivot contributions_frame
+            on columns(* exclude ({keys}))
+            into name feature value contribution
+        )
+    """
+
+
+def write_scores(path: Path, scores: pd.DataFrame, contributions: pd.DataFrame) -> tuple[int, int]:
+    """Replace both tables in one transaction: readers see the old pair or the new one, never a mix.
+
+    Returns the row counts of the scores and of the (long) contributions.
+    """
     try:
-        return replace_table(path, config.SCORES_TABLE, sql, scores)
+        with duckdb.connect(str(path)) as con:
+            con.register("scores_frame", scores)
+            con.register("contributions_frame", contributions)
+            con.execute("begin transaction")
+            try:
+                con.execute(f"create schema if not exists {config.SCORES_TABLE.split('.')[0]}")
+                con.execute(_scores_sql())
+                con.execute(_contributions_sql(contributions))
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+            finally:
+                con.unregister("scores_frame")
+                con.unregister("contributions_frame")
+            counts = con.execute(
+                f"select (select count(*) from {config.SCORES_TABLE}), (select count(*) from {CONTRIBUTIONS_TABLE})"
+            ).fetchone()
     except duckdb.Error as error:
         raise warehouse_io_error(path, f"write {config.SCORES_TABLE} to", error) from error
+    return int(counts[0]), int(counts[1])
 
 
 def export_scores(path: Path, out_dir: Path) -> list[Path]:
-    """The written table, as it is, as CSV and Parquet."""
+    """The written scores table, as it is, as CSV and Parquet (the long contributions stay in the warehouse)."""
     return export_table(
         path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
     )

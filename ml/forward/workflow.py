@@ -9,6 +9,7 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ml import config as ml_config
@@ -95,10 +96,10 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
     X_now = feature_matrix(snapshots.scoring, columns)
     proba = model.predict(X_now)
     explanation = ensemble.contributions(model, X_fit, X_now)
-    drivers = explain.churn_drivers(explanation)
     version = model_version(shipped, snapshots.fingerprint)
-    frame = score.build_scores(snapshots.scoring, proba, drivers, shipped, version, plan.validation, datetime.now(UTC))
-    written = write_back(frame, out_dir, proba)
+    frame = score.build_scores(snapshots.scoring, proba, shipped, version, plan.validation, datetime.now(UTC))
+    contributions = score.build_contributions(snapshots.scoring, explain.contributions(explanation))
+    written = write_back(frame, contributions, out_dir, proba)
     joblib.dump(model, out_dir / config.MODEL_FILE)
     metadata = {
         "model_name": shipped,
@@ -128,21 +129,22 @@ def score_fallback(plan: Plan, out_dir: Path) -> dict:
     """No labelled as-of: the seed mode's probability, no reasons, validation `none`."""
     snapshots = plan.snapshots
     proba = fallback.seed_probabilities(ml_config.warehouse_path(), snapshots.scoring[config.ID_COLUMN])
-    drivers = explain.churn_drivers(explain.shap.Explanation(values=np.zeros((len(proba), 0)), feature_names=[]))
     version = model_version(config.FALLBACK_MODEL, snapshots.fingerprint)
     frame = score.build_scores(
-        snapshots.scoring, proba, drivers, config.FALLBACK_MODEL, version, plan.validation, datetime.now(UTC)
+        snapshots.scoring, proba, config.FALLBACK_MODEL, version, plan.validation, datetime.now(UTC)
     )
-    return {**write_back(frame, out_dir, proba), "model_name": config.FALLBACK_MODEL, "model_version": version}
+    no_contributions = score.build_contributions(snapshots.scoring, pd.DataFrame(index=snapshots.scoring.index))
+    written = write_back(frame, no_contributions, out_dir, proba)
+    return {**written, "model_name": config.FALLBACK_MODEL, "model_version": version}
 
 
-def write_back(frame, out_dir: Path, proba: np.ndarray) -> dict:
+def write_back(frame: pd.DataFrame, contributions: pd.DataFrame, out_dir: Path, proba: np.ndarray) -> dict:
     path = ml_config.warehouse_path()
-    rows = score.write_scores(path, frame)
+    rows, contribution_rows = score.write_scores(path, frame, contributions)
     files = score.export_scores(path, out_dir)
     log(
-        f"  wrote {rows:,} rows to {config.SCORES_TABLE} (mean churn probability {proba.mean():.3f}); "
-        f"exported {', '.join(p.name for p in files)}"
+        f"  wrote {rows:,} rows to {config.SCORES_TABLE} (mean churn probability {proba.mean():.3f}) and "
+        f"{contribution_rows:,} to {score.CONTRIBUTIONS_TABLE}; exported {', '.join(p.name for p in files)}"
     )
     return {"rows": rows, "mean_churn_probability": float(proba.mean()) if len(proba) else None}
 

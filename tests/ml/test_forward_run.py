@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ml import config as ml_config
-from ml.forward import config
+from ml.forward import config, score
 
 from .forward_fixtures import forward_marts, write_forward_marts
 
@@ -35,11 +35,9 @@ SCORES_TYPES = {
     "as_of_at": "TIMESTAMP",
     "horizon_days": "INTEGER",
     "churn_probability": "DOUBLE",
-    **{f"driver_{k}": "VARCHAR" for k in (1, 2, 3)},
-    **{f"driver_{k}_shap": "DOUBLE" for k in (1, 2, 3)},
+    "validation_status": "VARCHAR",
     "model_name": "VARCHAR",
     "model_version": "VARCHAR",
-    "validation_status": "VARCHAR",
     "scored_at": "TIMESTAMP",
 }
 SAMPLE_WAREHOUSE = os.environ.get("LIFECYCLE_SAMPLE_WAREHOUSE")
@@ -52,12 +50,22 @@ def read_forward_scores(warehouse: Path) -> pd.DataFrame:
         return con.execute(f"select * from {config.SCORES_TABLE} order by customer_id").df()
 
 
+def read_contributions(warehouse: Path) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"select * from {score.CONTRIBUTIONS_TABLE} order by customer_id, feature").df()
+
+
 def forward_runs(ml_cli, warehouse: Path, folder: Path, evaluation_dir: Path | None) -> dict:
     """`forward` twice (two output folders), then `forward-evaluate` into the first unless given."""
     runs = {}
     for name in ("first", "second"):
         out = folder / name
-        runs[name] = {"code": ml_cli(warehouse, out, "forward"), "out": out, "scores": read_forward_scores(warehouse)}
+        runs[name] = {
+            "code": ml_cli(warehouse, out, "forward"),
+            "out": out,
+            "scores": read_forward_scores(warehouse),
+            "contributions": read_contributions(warehouse),
+        }
     if evaluation_dir is None:
         evaluation_dir = runs["first"]["out"]
         runs["evaluate_code"] = ml_cli(warehouse, evaluation_dir, "forward-evaluate")
@@ -96,9 +104,10 @@ def test_both_commands_exit_zero_and_write_every_artefact(runs):
         assert (runs["second"]["out"] / name).is_file(), name
 
 
-def test_two_runs_give_identical_scores_and_drivers(runs):
+def test_two_runs_give_identical_scores_and_contributions(runs):
     first, second = runs["first"]["scores"], runs["second"]["scores"]
     pd.testing.assert_frame_equal(first.drop(columns=["scored_at"]), second.drop(columns=["scored_at"]))
+    pd.testing.assert_frame_equal(runs["first"]["contributions"], runs["second"]["contributions"])
 
 
 def test_scores_table_has_the_contract_types_and_joins_the_scoring_mart_one_to_one(runs):
@@ -120,18 +129,26 @@ def test_scores_table_has_the_contract_types_and_joins_the_scoring_mart_one_to_o
     assert scores["churn_probability"].between(0, 1).all()
 
 
-def test_drivers_push_towards_churn_largest_first_and_are_mart_features(runs):
-    scores = runs["second"]["scores"]
-    features = set(runs["metrics"]["forward"]["data"]["features"])
-    shap = scores[[f"driver_{k}_shap" for k in (1, 2, 3)]].to_numpy()
-    assert (np.nan_to_num(shap, nan=np.inf) > 0).all()  # only positive contributions are drivers
-    filled = np.nan_to_num(shap, nan=-np.inf)
-    assert (np.diff(filled, axis=1) <= 0).all()
-    for k in (1, 2, 3):
-        named = scores[f"driver_{k}"].dropna()
-        assert set(named) <= features
-        assert (scores[f"driver_{k}"].isna() == scores[f"driver_{k}_shap"].isna()).all()
-    assert scores["driver_1"].notna().mean() > 0.9
+def test_contributions_cover_every_model_feature_of_every_scored_customer_once(runs):
+    scores, contributions = runs["second"]["scores"], runs["second"]["contributions"]
+    metadata = json.loads((runs["second"]["out"] / config.MODEL_METADATA_FILE).read_text())
+    features = set(metadata["features"])
+    assert set(runs["metrics"]["forward"]["data"]["features"]) >= features
+    assert set(contributions["feature"]) == features
+    assert len(contributions) == len(scores) * len(features)
+    assert not contributions.duplicated(["customer_id", "as_of_at", "feature"]).any()
+    assert set(contributions["customer_id"]) == set(scores["customer_id"])
+    assert contributions["contribution"].notna().all()
+    assert (contributions["contribution"] > 0).any() and (contributions["contribution"] < 0).any()
+
+
+def test_contributions_add_up_to_the_ranking_of_the_probabilities(runs):
+    """SHAP values sum to the model's score minus the average one, and calibration is monotone in the
+    score: a customer with a larger total contribution never has a lower churn probability."""
+    scores, contributions = runs["second"]["scores"], runs["second"]["contributions"]
+    total = contributions.groupby("customer_id")["contribution"].sum()
+    joined = scores.set_index("customer_id").join(total.rename("total"))
+    assert joined["total"].corr(joined["churn_probability"], method="spearman") > 0.999
 
 
 def test_exported_files_equal_the_table(runs):

@@ -2,8 +2,9 @@
 -- churn probability x the profit they are expected to bring over the horizon if retained (the
 -- predicted value if retained from customer_value; the spend run-rate when the ml step had too
 -- little data to predict it), with
--- their segment and suggested action and the model's top three reasons in plain English. Built
--- after the ml step wrote ml.forward_churn_scores (dbt build --select source:ml+).
+-- their segment and suggested action, a risk level against the base rate, and up to three reason
+-- codes with their sentences (int_churn_reasons_selected). Built after the ml step wrote
+-- ml.forward_churn_scores and ml.forward_churn_contributions (dbt build --select source:ml+).
 {%- set lookback = var('expected_value_lookback_days') | int -%}
 {%- if lookback not in var('feature_windows_days') | map('int') | list -%}
     {{ exceptions.raise_compiler_error(
@@ -35,6 +36,30 @@ customers as (
 predicted_values as (
 
     select * from {{ ref('customer_value') }}
+
+),
+
+selected_reasons as (
+
+    select * from {{ ref('int_churn_reasons_selected') }}
+
+),
+
+-- One row per customer with a shown reason: the reasons side by side, strongest family first.
+reasons as (
+
+    select
+        customer_id,
+        as_of_at,
+        {% for rank in range(1, 4) -%}
+            max(case when reason_rank = {{ rank }} then code end) as reason_{{ rank }}_code,
+            max(case when reason_rank = {{ rank }} then reason end)
+                as reason_{{ rank }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from selected_reasons
+    group by
+        customer_id,
+        as_of_at
 
 ),
 
@@ -71,9 +96,16 @@ valued as (
                 then 'predicted'
             else 'run_rate'
         end as expected_value_source,
-        {{ churn_reason('scores.driver_1', 'features') }} as reason_1,
-        {{ churn_reason('scores.driver_2', 'features') }} as reason_2,
-        {{ churn_reason('scores.driver_3', 'features') }} as reason_3,
+        -- The base rate the risk level compares with: the mean churn probability of the scored
+        -- customers (see the risk_level doc block).
+        avg(scores.churn_probability) over () as base_churn_probability,
+        coalesce(reasons.reason_1, 'no specific risk signal: listed for its value') as reason_1,
+        reasons.reason_1_code,
+        reasons.reason_2,
+        reasons.reason_2_code,
+        reasons.reason_3,
+        reasons.reason_3_code,
+        scores.validation_status,
         scores.model_version
     from scores
     inner join features
@@ -84,6 +116,10 @@ valued as (
         on scores.customer_id = customers.customer_id
     left join predicted_values
         on scores.customer_id = predicted_values.customer_id
+    left join reasons
+        on
+            scores.customer_id = reasons.customer_id
+            and scores.as_of_at = reasons.as_of_at
 
 ),
 
@@ -93,6 +129,12 @@ final as (
         customer_id,
         as_of_at,
         churn_probability,
+        case
+            when churn_probability >= {{ var('risk_level_high_multiple') }} * base_churn_probability then 'high'
+            when churn_probability >= {{ var('risk_level_elevated_multiple') }} * base_churn_probability
+                then 'elevated'
+            else 'normal'
+        end as risk_level,
         horizon_days,
         segment_key,
         segment_name_en,
@@ -109,8 +151,12 @@ final as (
             ) as {{ dbt.type_int() }}
         ) as value_at_risk_rank,
         reason_1,
+        reason_1_code,
         reason_2,
+        reason_2_code,
         reason_3,
+        reason_3_code,
+        validation_status,
         model_version
     from valued
 

@@ -1,5 +1,4 @@
--- The forward churn scores the ml step wrote back, one row per scored customer: the only place
--- the ml source is read.
+-- The forward churn scores the ml step wrote back, one row per scored customer.
 with
 
 source as (
@@ -11,18 +10,20 @@ source as (
 renamed as (
 
     select
+        ---------- ids
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(as_of_at as {{ dbt.type_timestamp() }}) as as_of_at,
-        cast(horizon_days as {{ dbt.type_int() }}) as horizon_days,
-        cast(churn_probability as {{ type_double() }}) as churn_probability,
-        driver_1,
-        cast(driver_1_shap as {{ type_double() }}) as driver_1_shap,
-        driver_2,
-        cast(driver_2_shap as {{ type_double() }}) as driver_2_shap,
-        driver_3,
-        cast(driver_3_shap as {{ type_double() }}) as driver_3_shap,
         model_name,
         model_version,
+
+        ---------- strings
+        cast(validation_status as {{ dbt.type_string() }}) as validation_status,
+
+        ---------- numerics
+        cast(horizon_days as {{ dbt.type_int() }}) as horizon_days,
+        cast(churn_probability as {{ type_double() }}) as churn_probability,
+
+        ---------- timestamps
+        cast(as_of_at as {{ dbt.type_timestamp() }}) as as_of_at,
         cast(scored_at as {{ dbt.type_timestamp() }}) as scored_at
     from source
 

@@ -188,7 +188,7 @@ def churn_threshold(data: DashboardData) -> alt.LayerChart:
 
 
 def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
-    """The customers with the most value at risk in the selection, with the model's reasons."""
+    """The high- and elevated-risk customers with the most value at risk in the selection, with their reasons."""
     if data.at_risk is None or data.at_risk.empty:
         return (
             alt.Chart(
@@ -208,13 +208,19 @@ def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
         .encode(y=alt.Y("customer_id:N", sort=alt.EncodingSortField("value_at_risk_rank"), title="customer"))
     )
     value = (
-        base.mark_bar(color="#f58518")
+        base.mark_bar()
         .encode(
-            x=alt.X("value_at_risk:Q", title="value at risk"),
+            x=alt.X("value_at_risk:Q", title="value at risk (£)", axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "risk_level:N",
+                scale=alt.Scale(domain=["high", "elevated"], range=["#d62728", "#f58518"]),
+                legend=alt.Legend(title="risk", orient="bottom"),
+            ),
             tooltip=[
                 "customer_id:N",
                 "segment:N",
                 "country:N",
+                "risk_level:N",
                 alt.Tooltip("churn_probability:Q", format=".0%"),
                 alt.Tooltip("value_at_risk:Q", format=",.0f"),
                 "reason_1:N",
@@ -223,7 +229,9 @@ def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
             ],
         )
         .properties(
-            name="at_risk", title="Customers most at risk (value at risk = P(churn) x expected value)", width=260
+            name="at_risk",
+            title="High and elevated churn risk, most value at risk first (value at risk = P(churn) x expected value)",
+            width=260,
         )
     )
     reasons = (
@@ -234,9 +242,10 @@ def customers_at_risk(data: DashboardData) -> alt.HConcatChart | alt.Chart:
         )
         .transform_calculate(
             reason_label="format(datum.churn_probability, '.0%') + ' · ' + datum.segment + ' · '"
-            " + (datum.reason_1 ? datum.reason_1 : 'no reason given')"
+            " + datum.reason_1 + (datum.reason_2 ? '; ' + datum.reason_2 : '')"
+            " + (datum.reason_3 ? '; ' + datum.reason_3 : '')"
         )
-        .properties(name="at_risk_reasons", title="P(churn) · segment · main reason", width=560)
+        .properties(name="at_risk_reasons", title="P(churn) · segment · reasons", width=560)
     )
     return alt.hconcat(value, reasons, spacing=4)
 

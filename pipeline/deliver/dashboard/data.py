@@ -1,5 +1,6 @@
 """What the dashboard embeds, read from the warehouse: pre-aggregated marts, never customer rows,
-except the few most-at-risk customers per segment and country (when customers_at_risk exists)."""
+except the few high- and elevated-risk customers with the most value at risk per segment and country
+(when customers_at_risk exists)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ AT_RISK_TABLE = "marts.customers_at_risk"
 # Customers listed in the at-risk view. Keeping the top N of every segment x country pair keeps the
 # top N of any filter combination (a filter is a union of pairs) without embedding every customer.
 AT_RISK_ROWS = 15
+# The list to act on: customers whose churn probability is high or elevated against the base rate
+# (customers_at_risk.risk_level); a normal-risk customer is not called however much they are worth.
+AT_RISK_LEVELS = ("high", "elevated")
 
 CELLS_SQL = """
     select segment_name_en as segment, country, r_score, f_score, customers, churned_customers, revenue, profit
@@ -30,8 +34,9 @@ BINS_SQL = """
 THRESHOLD_SQL = "select threshold_days, percentile from marts.churn_threshold"
 AT_RISK_SQL = f"""
     select value_at_risk_rank, customer_id, segment_name_en as segment, country, churn_probability,
-           value_at_risk, expected_horizon_value, horizon_days, reason_1, reason_2, reason_3
+           risk_level, value_at_risk, expected_horizon_value, horizon_days, reason_1, reason_2, reason_3
     from {AT_RISK_TABLE}
+    where risk_level in ({", ".join(f"'{level}'" for level in AT_RISK_LEVELS)})
     qualify row_number() over (partition by segment_name_en, country order by value_at_risk_rank) <= {AT_RISK_ROWS}
     order by value_at_risk_rank
 """
