@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from ml import config, workflow
+from ml import config, evaluation, workflow
 from ml.errors import MLStepError
 from ml.forward import workflow as forward_workflow
 from ml.value import workflow as value_workflow
@@ -23,18 +23,18 @@ def command_run_all(business: config.BusinessValues) -> None:
 COMMANDS = {
     "run": (
         command_run_all,
-        "seed mode (evaluate, train, explain, write ml.churn_scores) + forward fast path + predicted value",
+        "seed mode (choose, train, write ml.churn_scores with exact drivers) + forward fast path + predicted value",
     ),
     "evaluate": (
-        workflow.command_evaluate,
-        "seed protocol + cross-validated variants, model choice, threshold, metrics and plots",
+        evaluation.command_evaluate,
+        "seed protocol, every variant on every customer, nested CV of the threshold rule, plots and SHAP",
     ),
     "train": (
         workflow.command_train,
         "choose variant and threshold, fit/save the final pipeline",
     ),
     "explain": (
-        workflow.command_explain,
+        evaluation.command_explain,
         "SHAP plots for the saved pipeline and the seed model",
     ),
     "score": (workflow.command_score, "write ml.churn_scores with the saved variant and threshold"),

@@ -187,3 +187,29 @@ def test_smote_keeps_integer_dtypes_so_synthetic_scores_stay_whole():
     floats = X_float.iloc[len(X) :]
     assert (floats["unique_products"] != np.floor(floats["unique_products"])).any()
     np.testing.assert_array_equal(synthetic["unique_products"], np.trunc(floats["unique_products"]).astype("int64"))
+
+
+def test_selection_sample_is_everyone_up_to_its_size_then_a_stratified_fixed_sample():
+    y = np.r_[np.ones(300, dtype=np.int64), np.zeros(700, dtype=np.int64)]
+    np.testing.assert_array_equal(evaluate.selection_sample(y, size=1000), np.arange(1000))
+    sample = evaluate.selection_sample(y, size=200)
+    assert len(sample) == len(set(sample)) == 200 and (np.diff(sample) > 0).all()
+    assert y[sample].sum() == 60  # the mart's 30 % churn share, exactly
+    np.testing.assert_array_equal(sample, evaluate.selection_sample(y, size=200))
+
+
+def test_linear_contributions_add_up_to_the_log_odds_and_are_shap_against_all_training_rows(make_features):
+    frame = make_features(rows=300)
+    X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
+    for variant in config.VARIANTS:
+        pipeline = train.fit_final_pipeline(X, y, variant)
+        contributions = explain.linear_contributions(pipeline, X.iloc[:50])
+        assert contributions.feature_names == list(explain.model_inputs(pipeline, X).columns)
+        intercept = pipeline.steps[-1][1].intercept_[0]
+        log_odds = pipeline.decision_function(X.iloc[:50])
+        np.testing.assert_allclose(contributions.values.sum(axis=1) + intercept, log_odds, atol=1e-9)
+        # SHAP with every training row as the background (shap samples 100 unless told) gives the same.
+        every_row = explain.model_inputs(pipeline, X)
+        background = explain.shap.maskers.Independent(every_row, max_samples=len(every_row))
+        shap_values = explain.shap.LinearExplainer(pipeline.steps[-1][1], background)(every_row.iloc[:50]).values
+        np.testing.assert_allclose(contributions.values, shap_values, atol=1e-9)
