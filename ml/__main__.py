@@ -7,10 +7,23 @@ import sys
 
 import duckdb
 
-from ml import config, evaluation, workflow
+from ml import config, workflow
 from ml.errors import MLStepError
 from ml.forward import workflow as forward_workflow
 from ml.value import workflow as value_workflow
+
+
+def command_evaluate(business: config.BusinessValues) -> None:
+    """The seed mode's full comparison; its plotting stack (matplotlib, shap) loads only when asked for."""
+    from ml import evaluation
+
+    evaluation.command_evaluate(business)
+
+
+def command_explain() -> None:
+    from ml import evaluation
+
+    evaluation.command_explain()
 
 
 def command_run_all(business: config.BusinessValues) -> None:
@@ -26,7 +39,7 @@ COMMANDS = {
         "seed mode (choose, train, write ml.churn_scores with exact drivers) + forward fast path + predicted value",
     ),
     "evaluate": (
-        evaluation.command_evaluate,
+        command_evaluate,
         "seed protocol, every variant on every customer, nested CV of the threshold rule, plots and SHAP",
     ),
     "train": (
@@ -34,7 +47,7 @@ COMMANDS = {
         "choose variant and threshold, fit/save the final pipeline",
     ),
     "explain": (
-        evaluation.command_explain,
+        command_explain,
         "SHAP plots for the saved pipeline and the seed model",
     ),
     "score": (workflow.command_score, "write ml.churn_scores with the saved variant and threshold"),

@@ -5,11 +5,11 @@ SHAP explanations. A production run (`python -m ml run`, ml/workflow.py) does no
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imblearn.pipeline import Pipeline
 
 from ml import config, evaluate, explain, plots, train
-from ml.explain import shap
 from ml.workflow import (
     Inputs,
     ModelSelection,
@@ -19,6 +19,9 @@ from ml.workflow import (
     prepared_output_dir,
     update_metrics,
 )
+
+if TYPE_CHECKING:
+    import shap
 
 # --- seed protocol -------------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,11 +15,26 @@ from sklearn.linear_model import LogisticRegression
 
 from ml import config
 
-with warnings.catch_warnings():
-    # shap's colour module calls Colormap.set_bad/set_over/set_under at import time, which
-    # matplotlib marks PendingDeprecation; not ours to fix, and it would clutter every test run.
-    warnings.simplefilter("ignore", PendingDeprecationWarning)
+if TYPE_CHECKING:
     import shap
+
+
+def _shap() -> ModuleType:
+    """shap (with matplotlib) takes seconds to import and only the evaluation's SHAP needs it, so it
+    loads on first use; `from ml.explain import shap` still works (module __getattr__)."""
+    with warnings.catch_warnings():
+        # shap's colour module calls Colormap.set_bad/set_over/set_under at import time, which
+        # matplotlib marks PendingDeprecation; not ours to fix, and it would clutter every test run.
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        import shap
+
+    return shap
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name == "shap":
+        return _shap()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def model_inputs(pipeline: Pipeline, X: pd.DataFrame) -> pd.DataFrame:
@@ -42,7 +59,7 @@ def background_sample(X: pd.DataFrame, size: int = config.SHAP_BACKGROUND_SIZE) 
 
 def linear_shap(model: LogisticRegression, background: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
     """SHAP values in log-odds units, one row per row of X."""
-    explainer = shap.LinearExplainer(model, background)
+    explainer = _shap().LinearExplainer(model, background)
     explanation = explainer(X)
     explanation.feature_names = list(X.columns)
     return explanation

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
+from sklearn.impute import SimpleImputer
 
 from ml import config, data, evaluate, explain, train
 
@@ -80,6 +81,19 @@ def test_null_feature_values_are_imputed_inside_the_pipeline(make_features):
     X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
     proba = train.fit_final_pipeline(X, y, "smote").predict_proba(X)[:, 1]
     assert np.isfinite(proba).all()
+
+
+def test_median_imputer_matches_sklearns_median_imputer():
+    rng = np.random.default_rng(3)
+    X = rng.lognormal(size=(501, 4))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    X[:, 3] = np.nan  # a column with no value at all: 0, as keep_empty_features=True gives
+    X[:, 2] = np.where(np.isnan(X[:, 2]), np.nan, np.round(X[:, 2]))  # ties, and an even count
+    ours = train.MedianImputer().fit(X)
+    theirs = SimpleImputer(strategy="median", keep_empty_features=True).fit(X)
+    np.testing.assert_array_equal(ours.statistics_, theirs.statistics_)
+    np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
+    assert list(ours.get_feature_names_out(["a", "b", "c", "d"])) == ["a", "b", "c", "d"]
 
 
 def test_target_recall_rule_picks_the_highest_threshold_reaching_the_target():
