@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from imblearn.pipeline import Pipeline
 
-from ml import config, evaluate, explain, plots, train
+from ml import config, evaluate, explain, plots, sampling, train
 from ml.workflow import (
     Inputs,
     ModelSelection,
@@ -101,7 +101,7 @@ def full_model_selection(inputs: Inputs, business: config.BusinessValues) -> Mod
         f"(fold recall {holdout['recall_fold_mean']:.3f}±{holdout['recall_fold_std']:.3f}; "
         f"variants chosen {', '.join(holdout['variants_chosen'])})"
     )
-    every_customer = evaluate.describe_sample(inputs.y, range(len(inputs.y)))
+    every_customer = sampling.describe_sample(inputs.y, range(len(inputs.y)))
     return ModelSelection(selection, selection.cvs[selection.variant], threshold, every_customer, holdout)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from imblearn.pipeline import Pipeline
 
-from ml import config, data, evaluate, explain, score, train
+from ml import config, data, evaluate, explain, sampling, score, train
 from ml.errors import ModelNotTrainedError
 
 
@@ -163,8 +163,8 @@ def choose_model(inputs: Inputs, business: config.BusinessValues) -> ModelSelect
     whole comparison of `evaluate` minus the nested CV.
     """
     X, y = inputs.X_pipeline, inputs.y
-    rows = evaluate.selection_sample(y)
-    sample = evaluate.describe_sample(y, rows)
+    rows = sampling.selection_sample(y)
+    sample = sampling.describe_sample(y, rows)
     log(f"choosing among {', '.join(config.VARIANTS)} ({config.CV_FOLDS} stratified folds) on {sample['description']}")
     selection = evaluate.select_model(X.iloc[rows], y[rows], business)
     log(f"  {selection.choice['reason']}")

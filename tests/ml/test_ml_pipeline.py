@@ -11,7 +11,7 @@ from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.impute import SimpleImputer
 
-from ml import config, data, evaluate, explain, train
+from ml import config, data, evaluate, explain, sampling, thresholds, train
 
 
 class RecordingSMOTE(SMOTE):
@@ -99,14 +99,14 @@ def test_median_imputer_matches_sklearns_median_imputer():
 def test_target_recall_rule_picks_the_highest_threshold_reaching_the_target():
     y = np.array([1, 1, 0, 1, 0, 0, 1, 0])
     proba = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
-    assert evaluate.threshold_for_target_recall(y, proba, 0.75) == 0.6
-    assert evaluate.threshold_for_target_recall(y, proba, 1.0) == 0.3
+    assert thresholds.threshold_for_target_recall(y, proba, 0.75) == 0.6
+    assert thresholds.threshold_for_target_recall(y, proba, 1.0) == 0.3
 
 
 def test_expected_profit_rule_stops_where_contacts_cost_more_than_they_save():
     y = np.array([1, 1, 0, 0, 1, 0])
     proba = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
-    threshold, profit = evaluate.threshold_for_expected_profit(y, proba, profit_per_saved=10, contact_cost=4)
+    threshold, profit = thresholds.threshold_for_expected_profit(y, proba, profit_per_saved=10, contact_cost=4)
     # Flag 0.9, 0.8: +12. Adding 0.7, 0.6, 0.5 gives 30 - 20 = +10, so stop at 0.8.
     assert (threshold, profit) == (0.8, 12.0)
 
@@ -205,11 +205,11 @@ def test_smote_keeps_integer_dtypes_so_synthetic_scores_stay_whole():
 
 def test_selection_sample_is_everyone_up_to_its_size_then_a_stratified_fixed_sample():
     y = np.r_[np.ones(300, dtype=np.int64), np.zeros(700, dtype=np.int64)]
-    np.testing.assert_array_equal(evaluate.selection_sample(y, size=1000), np.arange(1000))
-    sample = evaluate.selection_sample(y, size=200)
+    np.testing.assert_array_equal(sampling.selection_sample(y, size=1000), np.arange(1000))
+    sample = sampling.selection_sample(y, size=200)
     assert len(sample) == len(set(sample)) == 200 and (np.diff(sample) > 0).all()
     assert y[sample].sum() == 60  # the mart's 30 % churn share, exactly
-    np.testing.assert_array_equal(sample, evaluate.selection_sample(y, size=200))
+    np.testing.assert_array_equal(sample, sampling.selection_sample(y, size=200))
 
 
 def test_linear_contributions_add_up_to_the_log_odds_and_are_shap_against_all_training_rows(make_features):

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config, data, evaluate, train
+from ml import config, data, evaluate, sampling, train
 from ml.evaluate import CrossValidation
 
 
@@ -195,7 +195,7 @@ def test_a_large_mart_chooses_the_variant_on_a_stratified_sample_and_scores_ever
     metrics = json.loads((out / config.METRICS_FILE).read_text())
     _, X, y = _mart(warehouse)
     chosen_on = metrics["model_selection"]["chosen_on"]
-    rows = evaluate.selection_sample(y)
+    rows = sampling.selection_sample(y)
     assert chosen_on["customers"] == len(rows) == 200 and chosen_on["of_customers"] == 400
     assert chosen_on["churned"] == int(y[rows].sum()) and chosen_on["stratified_on"] == config.LABEL_COLUMN
     # The variant is the rule's choice on the sample; its scores and threshold are on every customer.
