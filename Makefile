@@ -38,6 +38,8 @@ test: $(VENV)/.installed lint
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_sample \
 		LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample $(PY) -m pipeline build --with-unit-tests
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
+		$(PY) -m ml evaluate
+	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
 		$(PY) -m ml forward-evaluate
 	LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/sample.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
 		$(PY) -m ml value-evaluate
@@ -48,6 +50,10 @@ test: $(VENV)/.installed lint
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_seed \
 			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_seed \
 			$(PY) -m pipeline build --no-ml --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
+		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \
+			$(PY) -m ml evaluate; \
+		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_seed \
+			$(PY) -m ml evaluate; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \
 			$(PY) -m ml forward-evaluate; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict \

@@ -13,6 +13,19 @@ from ml.forward import workflow as forward_workflow
 from ml.value import workflow as value_workflow
 
 
+def command_evaluate(business: config.BusinessValues) -> None:
+    """The seed mode's full comparison; its plotting stack (matplotlib, shap) loads only when asked for."""
+    from ml import evaluation
+
+    evaluation.command_evaluate(business)
+
+
+def command_explain() -> None:
+    from ml import evaluation
+
+    evaluation.command_explain()
+
+
 def command_run_all(business: config.BusinessValues) -> None:
     """The seed mode, the forward fast path and the predicted value: what `make run` needs."""
     workflow.command_run(business)
@@ -23,18 +36,18 @@ def command_run_all(business: config.BusinessValues) -> None:
 COMMANDS = {
     "run": (
         command_run_all,
-        "seed mode (evaluate, train, explain, write ml.churn_scores) + forward fast path + predicted value",
+        "seed mode (choose, train, write ml.churn_scores with exact drivers) + forward fast path + predicted value",
     ),
     "evaluate": (
-        workflow.command_evaluate,
-        "seed protocol + cross-validated variants, model choice, threshold, metrics and plots",
+        command_evaluate,
+        "seed protocol, every variant on every customer, nested CV of the threshold rule, plots and SHAP",
     ),
     "train": (
         workflow.command_train,
         "choose variant and threshold, fit/save the final pipeline",
     ),
     "explain": (
-        workflow.command_explain,
+        command_explain,
         "SHAP plots for the saved pipeline and the seed model",
     ),
     "score": (workflow.command_score, "write ml.churn_scores with the saved variant and threshold"),

@@ -111,6 +111,15 @@ VARIANTS: tuple[str, ...] = ("unweighted", "class_weight", "smote")
 # chooses the operating point anyway; so rebalancing has to earn its place by ranking better.
 SELECTION_METRIC = "pr_auc"
 SELECTION_RULE = "one_standard_error"
+# A production run (`python -m ml run`) chooses the variant by that rule on at most this many
+# customers: all of them up to this size, else a random sample of this size stratified on the label.
+# Every variant's 5-fold CV is the part of the choice that grows with the customers; the shipped
+# variant is then cross-validated on every customer (its out-of-fold probabilities are the scores
+# and the threshold is chosen on them). 20,000 customers leave each fold 4,000 held-out customers
+# (about 940 churners at the real data's 23 % churn); on the real data x 10 (43,340 customers) the
+# sample chooses the variant the whole comparison chooses. `python -m ml evaluate` always compares
+# on every customer.
+SELECTION_SAMPLE_SIZE = 20_000
 # newton-cholesky solves this 10-feature problem exactly in a few Newton steps (lbfgs stops at its
 # tolerance, 5-10x slower); same L2-penalised optimum, intercept not penalised.
 PIPELINE_SOLVER = "newton-cholesky"

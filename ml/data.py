@@ -114,6 +114,12 @@ def churn_threshold_days(frame: pd.DataFrame) -> float | list[float] | None:
 
 
 def data_fingerprint(frame: pd.DataFrame) -> str:
-    """sha256 of the mart rows as read, so a model and its metrics name the exact data they saw."""
-    canonical = frame.sort_values(config.ID_COLUMN).to_csv(index=False, float_format="%.10g")
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """sha256 of the mart rows as read, so a model and its metrics name the exact data they saw.
+
+    Rows in customer order, each hashed by pandas from its exact values, and the column names:
+    formatting the mart as CSV text instead took 20 s at 433,000 customers.
+    """
+    canonical = frame.sort_values(config.ID_COLUMN, kind="stable").reset_index(drop=True)
+    digest = hashlib.sha256(",".join(canonical.columns).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(canonical, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -183,6 +184,20 @@ def two_runs(
         escaped = [f"{w.category.__name__}: {w.message}" for w in caught]
         results.append(RunResult(code, out, metrics, read_scores(synthetic_warehouse), escaped))
     yield results[0], results[1]
+
+
+@pytest.fixture(scope="session")
+def evaluation(two_runs: tuple[RunResult, RunResult], synthetic_warehouse: Path, tmp_path_factory) -> RunResult:
+    """`python -m ml evaluate` after `run`, in a copy of the first run's output folder (as `make test`
+    runs it after the build): the full comparison's sections and plots beside the run's artefacts."""
+    out = tmp_path_factory.mktemp("ml_evaluate")
+    shutil.copytree(two_runs[0].output_dir, out, dirs_exist_ok=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = run_cli(synthetic_warehouse, out, "evaluate")
+    metrics = json.loads((out / config.METRICS_FILE).read_text()) if code == 0 else {}
+    escaped = [f"{w.category.__name__}: {w.message}" for w in caught]
+    return RunResult(code, out, metrics, read_scores(synthetic_warehouse), escaped)
 
 
 @pytest.fixture

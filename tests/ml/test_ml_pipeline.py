@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
+from sklearn.impute import SimpleImputer
 
-from ml import config, data, evaluate, explain, train
+from ml import config, data, evaluate, explain, sampling, thresholds, train
 
 
 class RecordingSMOTE(SMOTE):
@@ -82,17 +83,30 @@ def test_null_feature_values_are_imputed_inside_the_pipeline(make_features):
     assert np.isfinite(proba).all()
 
 
+def test_median_imputer_matches_sklearns_median_imputer():
+    rng = np.random.default_rng(3)
+    X = rng.lognormal(size=(501, 4))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    X[:, 3] = np.nan  # a column with no value at all: 0, as keep_empty_features=True gives
+    X[:, 2] = np.where(np.isnan(X[:, 2]), np.nan, np.round(X[:, 2]))  # ties, and an even count
+    ours = train.MedianImputer().fit(X)
+    theirs = SimpleImputer(strategy="median", keep_empty_features=True).fit(X)
+    np.testing.assert_array_equal(ours.statistics_, theirs.statistics_)
+    np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
+    assert list(ours.get_feature_names_out(["a", "b", "c", "d"])) == ["a", "b", "c", "d"]
+
+
 def test_target_recall_rule_picks_the_highest_threshold_reaching_the_target():
     y = np.array([1, 1, 0, 1, 0, 0, 1, 0])
     proba = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
-    assert evaluate.threshold_for_target_recall(y, proba, 0.75) == 0.6
-    assert evaluate.threshold_for_target_recall(y, proba, 1.0) == 0.3
+    assert thresholds.threshold_for_target_recall(y, proba, 0.75) == 0.6
+    assert thresholds.threshold_for_target_recall(y, proba, 1.0) == 0.3
 
 
 def test_expected_profit_rule_stops_where_contacts_cost_more_than_they_save():
     y = np.array([1, 1, 0, 0, 1, 0])
     proba = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
-    threshold, profit = evaluate.threshold_for_expected_profit(y, proba, profit_per_saved=10, contact_cost=4)
+    threshold, profit = thresholds.threshold_for_expected_profit(y, proba, profit_per_saved=10, contact_cost=4)
     # Flag 0.9, 0.8: +12. Adding 0.7, 0.6, 0.5 gives 30 - 20 = +10, so stop at 0.8.
     assert (threshold, profit) == (0.8, 12.0)
 
@@ -187,3 +201,29 @@ def test_smote_keeps_integer_dtypes_so_synthetic_scores_stay_whole():
     floats = X_float.iloc[len(X) :]
     assert (floats["unique_products"] != np.floor(floats["unique_products"])).any()
     np.testing.assert_array_equal(synthetic["unique_products"], np.trunc(floats["unique_products"]).astype("int64"))
+
+
+def test_selection_sample_is_everyone_up_to_its_size_then_a_stratified_fixed_sample():
+    y = np.r_[np.ones(300, dtype=np.int64), np.zeros(700, dtype=np.int64)]
+    np.testing.assert_array_equal(sampling.selection_sample(y, size=1000), np.arange(1000))
+    sample = sampling.selection_sample(y, size=200)
+    assert len(sample) == len(set(sample)) == 200 and (np.diff(sample) > 0).all()
+    assert y[sample].sum() == 60  # the mart's 30 % churn share, exactly
+    np.testing.assert_array_equal(sample, sampling.selection_sample(y, size=200))
+
+
+def test_linear_contributions_add_up_to_the_log_odds_and_are_shap_against_all_training_rows(make_features):
+    frame = make_features(rows=300)
+    X, y = data.feature_matrix(frame, config.PIPELINE_FEATURES), data.label_vector(frame)
+    for variant in config.VARIANTS:
+        pipeline = train.fit_final_pipeline(X, y, variant)
+        contributions = explain.linear_contributions(pipeline, X.iloc[:50])
+        assert contributions.feature_names == list(explain.model_inputs(pipeline, X).columns)
+        intercept = pipeline.steps[-1][1].intercept_[0]
+        log_odds = pipeline.decision_function(X.iloc[:50])
+        np.testing.assert_allclose(contributions.values.sum(axis=1) + intercept, log_odds, atol=1e-9)
+        # SHAP with every training row as the background (shap samples 100 unless told) gives the same.
+        every_row = explain.model_inputs(pipeline, X)
+        background = explain.shap.maskers.Independent(every_row, max_samples=len(every_row))
+        shap_values = explain.shap.LinearExplainer(pipeline.steps[-1][1], background)(every_row.iloc[:50]).values
+        np.testing.assert_allclose(contributions.values, shap_values, atol=1e-9)

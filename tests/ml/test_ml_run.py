@@ -1,4 +1,5 @@
-"""`python -m ml run` end to end on a synthetic warehouse: artefacts, write-back, determinism."""
+"""`python -m ml run` (and `evaluate` after it) end to end on a synthetic warehouse: artefacts,
+write-back, determinism."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from ml import config
 
 from .conftest import THRESHOLD_DAYS
 
-EXPECTED_FILES = (
+RUN_FILES = (
+    config.METRICS_FILE,
+    config.MODEL_FILE,
+    config.MODEL_METADATA_FILE,
+    config.SCORES_CSV_FILE,
+    config.SCORES_PARQUET_FILE,
+)
+EVALUATE_FILES = (
     "confusion_matrix.png",
     "shap_summary_plot.png",
     "shap_importance_bar.png",
@@ -19,29 +27,39 @@ EXPECTED_FILES = (
     "roc_curve.png",
     "pr_curve.png",
     "calibration_curve.png",
-    config.METRICS_FILE,
-    config.MODEL_FILE,
-    config.MODEL_METADATA_FILE,
-    config.SCORES_CSV_FILE,
-    config.SCORES_PARQUET_FILE,
 )
 
 
 def test_run_exits_zero_and_writes_every_artefact(two_runs):
     first, _ = two_runs
     assert first.exit_code == 0
-    for name in EXPECTED_FILES:
+    for name in RUN_FILES:
         path = first.output_dir / name
         assert path.is_file() and path.stat().st_size > 0, name
 
 
-def test_run_lets_no_warning_escape(two_runs):
-    # The seed's ConvergenceWarning is caught and reported in metrics.json, not printed.
-    assert two_runs[0].warnings == [] and two_runs[1].warnings == []
-
-
-def test_metrics_have_the_documented_keys(two_runs):
+def test_run_scores_without_the_evaluation(two_runs):
+    # A production run fits, scores and explains exactly; the comparison is `ml evaluate`'s.
     metrics = two_runs[0].metrics
+    assert not {"seed_protocol", "explain"} & set(metrics)
+    assert "holdout" not in metrics["threshold"]
+    assert not any((two_runs[0].output_dir / name).exists() for name in EVALUATE_FILES)
+
+
+def test_evaluate_exits_zero_and_writes_every_plot(evaluation):
+    assert evaluation.exit_code == 0
+    for name in (*RUN_FILES, *EVALUATE_FILES):
+        path = evaluation.output_dir / name
+        assert path.is_file() and path.stat().st_size > 0, name
+
+
+def test_run_and_evaluate_let_no_warning_escape(two_runs, evaluation):
+    # The seed's ConvergenceWarning is caught and reported in metrics.json, not printed.
+    assert two_runs[0].warnings == [] and two_runs[1].warnings == [] and evaluation.warnings == []
+
+
+def test_metrics_have_the_documented_keys(evaluation):
+    metrics = evaluation.metrics
     for model in ("baseline", "smote"):
         report = metrics["seed_protocol"][model]
         (tn, fp), (fn, tp) = report["confusion_matrix"]

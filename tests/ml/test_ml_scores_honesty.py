@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config, data, evaluate, train
+from ml import config, data, evaluate, sampling, train
 from ml.evaluate import CrossValidation
 
 
@@ -52,14 +52,14 @@ def test_realised_flag_metrics_match_the_table_the_label_and_the_rule(two_runs, 
     assert len(y) == len(merged)
 
 
-def test_threshold_reports_selection_and_holdout_separately(two_runs):
-    threshold = two_runs[0].metrics["threshold"]
+def test_threshold_reports_selection_and_holdout_separately(evaluation):
+    threshold = evaluation.metrics["threshold"]
     holdout = threshold["holdout"]
     assert {"precision", "recall", "f1", "flagged_share"} <= set(threshold["selection"])
     assert len(holdout["folds"]) == config.OUTER_FOLDS
-    assert sum(fold["test_rows"] for fold in holdout["folds"]) == two_runs[0].metrics["data"]["customers"]
+    assert sum(fold["test_rows"] for fold in holdout["folds"]) == evaluation.metrics["data"]["customers"]
     (tn, fp), (fn, tp) = holdout["confusion_matrix"]
-    assert tn + fp + fn + tp == two_runs[0].metrics["data"]["customers"]
+    assert tn + fp + fn + tp == evaluation.metrics["data"]["customers"]
     assert holdout["recall"] == pytest.approx(tp / (tp + fn))
     assert holdout["precision"] == pytest.approx(tp / (tp + fp))
     # Pooled counts are the sum of the folds' own counts.
@@ -128,9 +128,9 @@ def test_metrics_record_the_choice_and_the_model_version_names_it(two_runs):
     assert metrics["business_values"] == {"contact_cost": 5.0, "saved_churner_value": 25.0, "source": "default"}
 
 
-def test_explain_writes_only_explanations(two_runs, synthetic_warehouse, ml_cli, tmp_path):
+def test_explain_writes_only_explanations(evaluation, synthetic_warehouse, ml_cli, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(two_runs[0].output_dir, out)
+    shutil.copytree(evaluation.output_dir, out)
     before = {name: (out / name).read_bytes() for name in ("confusion_matrix.png", "pr_curve.png")}
     metrics_before = json.loads((out / config.METRICS_FILE).read_text())
     assert ml_cli(synthetic_warehouse, out, "explain") == 0
@@ -141,16 +141,16 @@ def test_explain_writes_only_explanations(two_runs, synthetic_warehouse, ml_cli,
     assert metrics_after["explain"]["pipeline"]["mean_abs_shap"]
 
 
-def test_metrics_from_other_data_are_replaced_not_merged(two_runs, make_features, make_warehouse, ml_cli, tmp_path):
+def test_metrics_from_other_data_are_replaced_not_merged(evaluation, make_features, make_warehouse, ml_cli, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(two_runs[0].output_dir, out)
+    shutil.copytree(evaluation.output_dir, out)
     other = make_warehouse(make_features(rows=200, seed=11), "other.duckdb")
-    assert ml_cli(other, out, "evaluate") == 0
+    assert ml_cli(other, out, "train") == 0
     metrics = json.loads((out / config.METRICS_FILE).read_text())
-    assert metrics["data"]["fingerprint_sha256"] != two_runs[0].metrics["data"]["fingerprint_sha256"]
+    assert metrics["data"]["fingerprint_sha256"] != evaluation.metrics["data"]["fingerprint_sha256"]
     assert metrics["data"]["customers"] == 200
-    # Sections only the first run computed (on other data) are gone.
-    assert not {"explain", "scores", "model_version"} & set(metrics)
+    # Sections only the first run and evaluation computed (on other data) are gone.
+    assert not {"explain", "scores", "seed_protocol"} & set(metrics)
 
 
 def test_score_on_a_changed_mart_uses_the_saved_model_and_says_so(
@@ -182,3 +182,30 @@ def test_business_values_come_from_the_command_line_or_the_environment(make_feat
     assert (profit_rule["contact_cost"], profit_rule["saved_churner_value"]) == (2.0, 40.0)
     metadata = json.loads((out / config.MODEL_METADATA_FILE).read_text())
     assert metadata["business_values"]["contact_cost"] == 2.0
+
+
+def test_a_large_mart_chooses_the_variant_on_a_stratified_sample_and_scores_everyone(
+    make_features, make_warehouse, ml_cli, scores_of, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(config, "SELECTION_SAMPLE_SIZE", 200)
+    warehouse = make_warehouse(make_features(rows=400))
+    out = tmp_path / "out"
+    # The seed mode's part of `run`: choose and fit (train), then write the scores (score).
+    assert ml_cli(warehouse, out, "train") == 0 and ml_cli(warehouse, out, "score") == 0
+    metrics = json.loads((out / config.METRICS_FILE).read_text())
+    _, X, y = _mart(warehouse)
+    chosen_on = metrics["model_selection"]["chosen_on"]
+    rows = sampling.selection_sample(y)
+    assert chosen_on["customers"] == len(rows) == 200 and chosen_on["of_customers"] == 400
+    assert chosen_on["churned"] == int(y[rows].sum()) and chosen_on["stratified_on"] == config.LABEL_COLUMN
+    # The variant is the rule's choice on the sample; its scores and threshold are on every customer.
+    sample_choice = evaluate.select_model(X.iloc[rows], y[rows], config.business_values(), summarise=False)
+    assert metrics["model_selection"]["variant"] == sample_choice.variant
+    oof = evaluate.cross_validate_variant(X, y, sample_choice.variant).oof_proba
+    scores = scores_of(warehouse)
+    np.testing.assert_allclose(scores["churn_probability"], oof, rtol=0, atol=1e-12)
+    assert (
+        metrics["threshold"]["value"]
+        == evaluate.choose_threshold(y, oof, sample_choice.variant, config.business_values())["value"]
+    )
+    assert metrics["scores"]["realised"]["recall"] >= config.TARGET_RECALL

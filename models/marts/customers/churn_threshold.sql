@@ -4,6 +4,7 @@ with
 
 thresholds as (
 
+    -- Computed at the current snapshot only: one row.
     select * from {{ ref('int_churn_thresholds_computed') }}
 
 ),
@@ -16,7 +17,6 @@ final as (
         gaps_pooled,
         as_of_at as snapshot_at
     from thresholds
-    where is_current
 
 )
 

@@ -2,23 +2,10 @@
 -- status. The seed document's rfm_for_tableau.csv; the Tableau dashboard reads it.
 with
 
-featured as (
+customers as (
 
-    -- The point-in-time features at the current snapshot hold the seed's customer figures.
-    select * from {{ ref('int_customers_point_in_time_featured') }}
-
-),
-
-labelled as (
-
-    select * from {{ ref('int_customers_churn_labelled') }}
-
-),
-
-current_snapshot as (
-
-    select * from {{ ref('int_snapshots_spined') }}
-    where is_current
+    -- Every customer at the current snapshot, with the seed's figures.
+    select * from {{ ref('int_customers_current_profiled') }}
 
 ),
 
@@ -26,45 +13,39 @@ final as (
 
     select
         ---------- ids
-        labelled.customer_id,
+        customer_id,
 
         ---------- customer
-        featured.country,
-        featured.is_domestic,
-        featured.first_purchase_at,
-        featured.last_purchase_at,
+        country,
+        is_domestic,
+        first_purchase_at,
+        last_purchase_at,
 
         ---------- rfm
-        labelled.recency_days,
-        labelled.frequency,
-        labelled.monetary,
-        labelled.r_score,
-        labelled.f_score,
-        labelled.m_score,
-        labelled.rfm_score,
+        recency_days,
+        frequency,
+        monetary,
+        r_score,
+        f_score,
+        m_score,
+        rfm_score,
 
         ---------- segment and value
-        labelled.segment_key,
-        labelled.segment_name_en,
-        labelled.segment_name_zh,
-        labelled.suggested_action,
-        labelled.ltv,
+        segment_key,
+        segment_name_en,
+        segment_name_zh,
+        suggested_action,
+        ltv,
 
         ---------- churn
-        labelled.churn_threshold_days,
-        labelled.is_churned,
-        labelled.churn_status,
+        churn_threshold_days,
+        is_churned,
+        churn_status,
 
         ---------- snapshot
-        labelled.as_of_at as snapshot_at
+        as_of_at as snapshot_at
 
-    from labelled
-    inner join current_snapshot
-        on labelled.as_of_at = current_snapshot.as_of_at
-    inner join featured
-        on
-            labelled.as_of_at = featured.as_of_at
-            and labelled.customer_id = featured.customer_id
+    from customers
 
 )
 

@@ -3,31 +3,23 @@
 -- future is not known yet.
 with
 
-featured as (
+customers as (
 
-    select * from {{ ref('int_customers_point_in_time_featured') }}
-
-),
-
-current_snapshot as (
-
-    select * from {{ ref('int_snapshots_spined') }}
-    where is_current
+    -- Every customer at the current snapshot, with the point-in-time features there.
+    select * from {{ ref('int_customers_current_profiled') }}
 
 ),
 
 final as (
 
     select
-        featured.as_of_at,
-        featured.customer_id,
+        as_of_at,
+        customer_id,
         cast({{ var('churn_horizon_days') }} as {{ dbt.type_int() }}) as horizon_days,
         {% for column in point_in_time_feature_columns() -%}
-            featured.{{ column }}{% if not loop.last %},{% endif %}
+            {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from featured
-    inner join current_snapshot
-        on featured.as_of_at = current_snapshot.as_of_at
+    from customers
 
 )
 
