@@ -1,7 +1,7 @@
 """Predicted-value figures on the real data (skipped without them).
 
 LIFECYCLE_REAL_VALUE_METRICS points at the metrics.json `python -m ml value-evaluate` wrote for the
-strict real-data build (`make test` sets it). The figures asserted here are the README's: they fail
+strict real-data build (`make test` sets it). The figures asserted here are docs/predicted-value.md's: they fail
 when a definition or the protocol changes them.
 """
 
@@ -50,7 +50,7 @@ def test_bgnbd_beats_naive_on_spend_error_but_not_on_purchase_mae(value: dict) -
 
 
 def test_spend_per_purchase_every_day_capped_is_chosen_on_the_validation_holdout(value: dict) -> None:
-    """README "One bulk day": capped spend over every purchase day ranks holdout spend better than the
+    """docs/predicted-value.md "One bulk day": capped spend over every purchase day ranks holdout spend better than the
     textbook repeat-day mean (Spearman 0.521 against 0.486), so it ships."""
     spend = value["spend_input"]
     assert spend["choice"] == "all_days_capped"

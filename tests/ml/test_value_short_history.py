@@ -7,7 +7,7 @@ says so in metrics.json ("value" -> status) and in the model version of every wr
 - `not_validated`: no cut-off with a complete holdout: the fit on the current cut-off, scored;
 - `too_little_data`: fewer repeat buyers than a fit needs: historical figures only.
 On the real data cut at 100, 200, 282 and 365 days these are not_validated, final_holdout_only,
-validated and validated (README "Predicted customer value").
+validated and validated (docs/predicted-value.md).
 """
 
 from __future__ import annotations
