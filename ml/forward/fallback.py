@@ -17,15 +17,16 @@ from ml.errors import NotEnoughHistoryError
 from ml.forward import config
 
 
-def seed_probabilities(path: Path, customer_ids: pd.Series) -> np.ndarray:
-    """The seed mode's churn probability per customer, in customer_ids' order."""
+def seed_probabilities(path: Path, customer_ids: pd.Series, why: str) -> np.ndarray:
+    """The seed mode's churn probability per customer, in customer_ids' order; `why` says why the
+    forward model cannot be fitted, for the error when there is nothing to fall back on."""
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             seed = con.execute(f"select {config.ID_COLUMN}, churn_probability from {config.SEED_SCORES_TABLE}").df()
     except duckdb.CatalogException as error:
         raise NotEnoughHistoryError(
-            f"no labelled as-of for a forward model, and {config.SEED_SCORES_TABLE} to fall back on is missing: "
-            "run the seed mode first (python -m ml run does)"
+            f"{why}; {config.SEED_SCORES_TABLE}, the fallback, is missing: run the seed mode first "
+            "(python -m ml run does)"
         ) from error
     except duckdb.Error as error:
         raise warehouse_io_error(path, "read", error) from error

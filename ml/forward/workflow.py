@@ -128,7 +128,8 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
 def score_fallback(plan: Plan, out_dir: Path) -> dict:
     """No labelled as-of: the seed mode's probability, no reasons, validation `none`."""
     snapshots = plan.snapshots
-    proba = fallback.seed_probabilities(ml_config.warehouse_path(), snapshots.scoring[config.ID_COLUMN])
+    why = plan.validation_section()["reason"].split(": the seed mode's")[0]
+    proba = fallback.seed_probabilities(ml_config.warehouse_path(), snapshots.scoring[config.ID_COLUMN], why)
     version = model_version(config.FALLBACK_MODEL, snapshots.fingerprint)
     frame = score.build_scores(
         snapshots.scoring, proba, config.FALLBACK_MODEL, version, plan.validation, datetime.now(UTC)

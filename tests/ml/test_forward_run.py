@@ -193,11 +193,13 @@ def test_forward_sections_merge_into_metrics_without_touching_the_seed_sections(
     assert merged["forward"]["scores"]["rows"] > 0
 
 
-def test_too_short_data_is_one_clear_line(tmp_path, ml_cli, capsys):
-    training, scoring = forward_marts(customers=60, months=5)  # no 90-day label window closes
+def test_too_short_data_without_the_seed_scores_to_fall_back_on_is_one_clear_line(tmp_path, ml_cli, capsys):
+    # No 90-day label window closes, and `forward` alone: the seed mode has not written its scores.
+    training, scoring = forward_marts(customers=60, months=5)
     assert training.empty
     warehouse = write_forward_marts(tmp_path / "short.duckdb", training, scoring)
     code = ml_cli(warehouse, tmp_path / "out", "forward")
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "no labelled as-of" in err and "snapshot_min_history_days + churn_horizon_days" in err
+    assert "run the seed mode first" in err

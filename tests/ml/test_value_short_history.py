@@ -93,7 +93,7 @@ def test_too_few_repeat_buyers_says_so_and_writes_historical_rows(full_history, 
     frame = full_history[~repeat | full_history["customer_id"].isin(keep)]
     code, predictions, section = run_value(frame, tmp_path, ml_cli)
     assert code == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if "too little data" in line]
+    lines = [line for line in capsys.readouterr().out.splitlines() if "too little data for predicted value" in line]
     assert len(lines) == 1 and "at least 30 needed" in lines[0]
     current = frame[frame["cut_off_kind"] == "current"]
     assert len(predictions) == len(current)
