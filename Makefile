@@ -46,7 +46,7 @@ test: $(VENV)/.installed lint
 	@if [ -f $(REAL_DATA) ]; then \
 		set -e; \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_strict.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_strict \
-			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict $(PY) -m pipeline build --no-ml --data $(REAL_DATA); \
+			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_strict $(PY) -m pipeline build --data $(REAL_DATA); \
 		LIFECYCLE_WAREHOUSE_PATH=$(TEST_DIR)/real_seed.duckdb LIFECYCLE_EXPORTS_DIR=$(TEST_DIR)/exports_real_seed \
 			LIFECYCLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_real_seed \
 			$(PY) -m pipeline build --no-ml --data $(REAL_DATA) --vars '{cleaning_policy: seed}'; \
