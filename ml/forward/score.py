@@ -10,9 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml.data import warehouse_io_error
+from ml.base.warehouse import export_table, warehouse_io_error
 from ml.forward import config
-from ml.score import export_table
 
 SCORE_TYPES = {
     config.ID_COLUMN: "varchar",
@@ -129,5 +128,9 @@ def write_scores(path: Path, scores: pd.DataFrame, contributions: pd.DataFrame) 
 def export_scores(path: Path, out_dir: Path) -> list[Path]:
     """The written scores table, as it is, as CSV and Parquet (the long contributions stay in the warehouse)."""
     return export_table(
-        path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
+        path,
+        config.SCORES_TABLE,
+        out_dir / config.SCORES_CSV_FILE,
+        out_dir / config.SCORES_PARQUET_FILE,
+        order_by=config.ID_COLUMN,
     )

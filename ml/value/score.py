@@ -7,8 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ml.data import warehouse_io_error
-from ml.score import export_table, replace_table
+from ml.base.warehouse import export_table, replace_table, warehouse_io_error
 from ml.value import config
 
 # The table's columns and types, in order (the dbt source and its staging model read these).
@@ -49,5 +48,9 @@ def write_predictions(path: Path, frame: pd.DataFrame) -> int:
 
 def export_predictions(path: Path, out_dir: Path) -> list[Path]:
     return export_table(
-        path, config.PREDICTIONS_TABLE, out_dir / config.PREDICTIONS_CSV_FILE, out_dir / config.PREDICTIONS_PARQUET_FILE
+        path,
+        config.PREDICTIONS_TABLE,
+        out_dir / config.PREDICTIONS_CSV_FILE,
+        out_dir / config.PREDICTIONS_PARQUET_FILE,
+        order_by=config.ID_COLUMN,
     )

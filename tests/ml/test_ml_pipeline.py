@@ -11,7 +11,7 @@ from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.impute import SimpleImputer
 
-from ml import config, data, evaluate, explain, sampling, thresholds, train
+from ml.seed import config, data, evaluate, explain, sampling, thresholds, train
 
 
 class RecordingSMOTE(SMOTE):

@@ -1,34 +1,17 @@
-"""Figures with stable names; Agg backend so the step runs on servers and in CI without a screen."""
+"""The seed mode's figures, with stable names (saved by ml.base.figures, on the Agg backend)."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-import matplotlib
-
-# The backend is chosen before pyplot (and shap, which imports it) is loaded.
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
 
-with warnings.catch_warnings():
-    # shap's colour module calls Colormap.set_bad/set_over/set_under at import time, which
-    # matplotlib marks PendingDeprecation; not ours to fix, and it would clutter every test run.
-    warnings.simplefilter("ignore", PendingDeprecationWarning)
-    import shap
+from ml.base.explain import shap
+from ml.base.figures import plt, save_figure
 
 CLASS_NAMES = ["active", "churned"]
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
 
 
 def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path:
@@ -39,7 +22,7 @@ def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path
             ax=ax, cmap="Blues", colorbar=False, values_format="d"
         )
         ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def roc_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
@@ -55,7 +38,7 @@ def roc_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
         title="ROC (out-of-fold)",
     )
     ax.legend(loc="lower right")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chosen: str, path: Path) -> Path:
@@ -77,7 +60,7 @@ def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chose
     ax.axhline(y.mean(), linestyle="--", color="grey", linewidth=1)
     ax.set(xlabel="Recall", ylabel="Precision", title="Precision-recall (out-of-fold)")
     ax.legend(loc="upper right")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def calibration_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
@@ -93,7 +76,7 @@ def calibration_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) ->
         title="Calibration (out-of-fold)",
     )
     ax.legend(loc="upper left")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path:
@@ -106,7 +89,7 @@ def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path
         plot_size=None,
     )
     plt.title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def shap_bar(explanation: shap.Explanation, path: Path, title: str) -> Path:
@@ -114,4 +97,4 @@ def shap_bar(explanation: shap.Explanation, path: Path, title: str) -> Path:
     fig, ax = plt.subplots(figsize=(8, 5.5))
     shap.plots.bar(explanation, max_display=len(explanation.feature_names), ax=ax, show=False)
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
