@@ -18,6 +18,8 @@ LOCK_HINT = (
     "another process may hold the warehouse (a dbt build, another `python -m ml`, or a client such as "
     "Tableau/DBeaver connected read-write): close it and rerun"
 )
+# Every ml table holds one row per customer (and as-of) under this key: exports are ordered by it.
+CUSTOMER_KEY = "customer_id"
 # The name under which replace_table's `create_sql` reads the frame being written.
 FRAME_VIEW = "scores_frame"
 
@@ -81,7 +83,9 @@ def replace_table(path: Path, table: str, create_sql: str, frame: pd.DataFrame) 
     return int(count)
 
 
-def export_table(path: Path, table: str, csv_file: Path, parquet_file: Path, order_by: str) -> list[Path]:
+def export_table(
+    path: Path, table: str, csv_file: Path, parquet_file: Path, order_by: str = CUSTOMER_KEY
+) -> list[Path]:
     """Copy an ml table, as written, to CSV and Parquet. Each file is written under a temporary name
     and then renamed, so a reader never opens a half-written file."""
     targets = {csv_file: "format csv, header true", parquet_file: "format parquet"}

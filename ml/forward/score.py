@@ -128,9 +128,5 @@ def write_scores(path: Path, scores: pd.DataFrame, contributions: pd.DataFrame) 
 def export_scores(path: Path, out_dir: Path) -> list[Path]:
     """The written scores table, as it is, as CSV and Parquet (the long contributions stay in the warehouse)."""
     return export_table(
-        path,
-        config.SCORES_TABLE,
-        out_dir / config.SCORES_CSV_FILE,
-        out_dir / config.SCORES_PARQUET_FILE,
-        order_by=config.ID_COLUMN,
+        path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
     )

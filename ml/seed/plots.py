@@ -25,20 +25,22 @@ def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path
     return save_figure(fig, path)
 
 
+def _against_diagonal(curves: dict[str, tuple], path: Path, labels: dict, legend: str, **line) -> Path:
+    """One line per variant over the grey diagonal (a random ranking for ROC, perfect calibration)."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for name, (x, y) in curves.items():
+        ax.plot(x, y, label=name, **line)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
+    ax.set(**labels)
+    ax.legend(loc=legend)
+    return save_figure(fig, path)
+
+
 def roc_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
     """Out-of-fold ROC curve per pipeline variant."""
-    fig, ax = plt.subplots(figsize=(5.5, 5))
-    for name, proba in oof.items():
-        fpr, tpr, _ = roc_curve(y, proba)
-        ax.plot(fpr, tpr, label=name)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
-    ax.set(
-        xlabel="False positive rate",
-        ylabel="True positive rate",
-        title="ROC (out-of-fold)",
-    )
-    ax.legend(loc="lower right")
-    return save_figure(fig, path)
+    curves = {name: roc_curve(y, proba)[:2] for name, proba in oof.items()}
+    labels = {"xlabel": "False positive rate", "ylabel": "True positive rate", "title": "ROC (out-of-fold)"}
+    return _against_diagonal(curves, path, labels, "lower right")
 
 
 def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chosen: str, path: Path) -> Path:
@@ -65,18 +67,12 @@ def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chose
 
 def calibration_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
     """Reliability diagram: rebalanced variants over-predict churn, which the diagonal exposes."""
-    fig, ax = plt.subplots(figsize=(5.5, 5))
+    curves = {}
     for name, proba in oof.items():
         observed, predicted = calibration_curve(y, proba, n_bins=10, strategy="quantile")
-        ax.plot(predicted, observed, marker="o", label=name)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
-    ax.set(
-        xlabel="Mean predicted probability",
-        ylabel="Observed churn rate",
-        title="Calibration (out-of-fold)",
-    )
-    ax.legend(loc="upper left")
-    return save_figure(fig, path)
+        curves[name] = (predicted, observed)
+    labels = {"xlabel": "Mean predicted probability", "ylabel": "Observed churn rate"}
+    return _against_diagonal(curves, path, {**labels, "title": "Calibration (out-of-fold)"}, "upper left", marker="o")
 
 
 def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path:

@@ -83,11 +83,7 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
     customer_id).
     """
     return export_table(
-        path,
-        config.SCORES_TABLE,
-        out_dir / config.SCORES_CSV_FILE,
-        out_dir / config.SCORES_PARQUET_FILE,
-        order_by=config.ID_COLUMN,
+        path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
     )
 
 

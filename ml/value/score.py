@@ -48,9 +48,5 @@ def write_predictions(path: Path, frame: pd.DataFrame) -> int:
 
 def export_predictions(path: Path, out_dir: Path) -> list[Path]:
     return export_table(
-        path,
-        config.PREDICTIONS_TABLE,
-        out_dir / config.PREDICTIONS_CSV_FILE,
-        out_dir / config.PREDICTIONS_PARQUET_FILE,
-        order_by=config.ID_COLUMN,
+        path, config.PREDICTIONS_TABLE, out_dir / config.PREDICTIONS_CSV_FILE, out_dir / config.PREDICTIONS_PARQUET_FILE
     )
