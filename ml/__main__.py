@@ -1,4 +1,5 @@
-"""CLI: `python -m ml run` does everything (seed mode + forward fast path); the other commands do one part."""
+"""CLI: `python -m ml run` does what `make run` needs (the three modes' production runs); the other
+commands do one part, or a mode's full evaluation."""
 
 from __future__ import annotations
 
@@ -7,21 +8,21 @@ import sys
 
 import duckdb
 
-from ml import config, workflow
-from ml.errors import MLStepError
+from ml.base.errors import MLStepError
 from ml.forward import workflow as forward_workflow
+from ml.seed import config, workflow
 from ml.value import workflow as value_workflow
 
 
 def command_evaluate(business: config.BusinessValues) -> None:
     """The seed mode's full comparison; its plotting stack (matplotlib, shap) loads only when asked for."""
-    from ml import evaluation
+    from ml.seed import evaluation
 
     evaluation.command_evaluate(business)
 
 
 def command_explain() -> None:
-    from ml import evaluation
+    from ml.seed import evaluation
 
     evaluation.command_explain()
 
@@ -68,12 +69,17 @@ COMMANDS = {
         "forward mode evaluation: bootstrap intervals, rolling backtest, ablation, plots",
     ),
 }
+DESCRIPTION = (
+    "The ml step. Seed mode: the seed document's churn model reproduced and its production variant "
+    "(ml.churn_scores). Forward mode: point-in-time churn probability with reason contributions "
+    "(ml.forward_churn_scores). Value mode: BG/NBD + Gamma-Gamma predicted value (ml.customer_value_predictions)."
+)
 # Subcommands that choose a threshold, and so use the expected-profit rule's money figures.
 USES_BUSINESS_VALUES = ("run", "evaluate", "train")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ml", description="Churn model on marts.churn_features.")
+    parser = argparse.ArgumentParser(prog="python -m ml", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text)

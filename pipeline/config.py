@@ -28,7 +28,7 @@ def exports_dir() -> Path:
 
 
 def ml_output_dir() -> Path:
-    """The ml step's artefacts (ml/config.py reads the same variable)."""
+    """The ml step's artefacts (ml.base.outputs reads it through this function)."""
     return _path_from_env("LIFECYCLE_ML_OUTPUT_DIR", REPO_ROOT / "outputs" / "ml")
 
 

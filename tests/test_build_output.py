@@ -77,7 +77,7 @@ def test_dbt_is_quiet_and_colourless_unless_asked() -> None:
 def test_the_ml_step_prints_its_summary_and_logs_the_rest_when_the_build_names_a_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ml.workflow import DETAIL_LOG_ENV, log
+    from ml.base.log import DETAIL_LOG_ENV, log
 
     detail = tmp_path / "run.log"
     monkeypatch.setenv(DETAIL_LOG_ENV, str(detail))

@@ -81,11 +81,6 @@ HGB_PARAMS: dict = {
     "early_stopping": False,
 }
 
-# Native threads (OpenMP, BLAS) per fit. One: HistGradientBoosting's OpenMP threads spin-wait, and
-# on a shared 2-core machine two of them fitted the same trees 10-20x slower than one (200 trees on
-# 6,250 rows: 28 s with 2 threads under load, 1.5 s with 1).
-NATIVE_THREADS = 1
-
 # Calibration: Platt scaling (a sigmoid on the model's score). Two parameters are what a few
 # thousand customers can estimate robustly; isotonic regression would need more and is step-shaped,
 # which also creates ties in the ranking.

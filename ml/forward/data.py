@@ -10,8 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml.data import BUILD_HINT, require_columns, warehouse_io_error
-from ml.errors import MissingFeatureError, WarehouseNotReadyError
+from ml.base.errors import MissingFeatureError
+from ml.base.warehouse import read_only, require_columns
 from ml.forward import config
 from ml.forward.protocol import DataSpan
 
@@ -44,14 +44,9 @@ class Snapshots:
 
 
 def load_snapshots(path: Path) -> Snapshots:
-    if not path.is_file():
-        raise WarehouseNotReadyError(f"warehouse file {path} not found: {BUILD_HINT}")
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            training = _read(con, path, config.TRAINING_TABLE, TRAINING_KEYS)
-            scoring = _read(con, path, config.SCORING_TABLE, SCORING_KEYS)
-    except duckdb.Error as error:
-        raise warehouse_io_error(path, "read", error) from error
+    with read_only(path) as con:
+        training = _read(con, path, config.TRAINING_TABLE, TRAINING_KEYS)
+        scoring = _read(con, path, config.SCORING_TABLE, SCORING_KEYS)
     features = config.feature_columns(list(scoring.columns))
     missing = [c for c in (*features, *config.SEED_FEATURES, config.RECENCY_FEATURE) if c not in training.columns]
     if missing:

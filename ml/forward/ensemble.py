@@ -16,7 +16,7 @@ from imblearn.pipeline import Pipeline
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
-from ml.explain import background_sample, model_inputs, shap
+from ml.base.explain import background_sample, model_inputs, shap
 from ml.forward import config, explain, models, protocol
 from ml.forward.data import feature_matrix, label_vector
 

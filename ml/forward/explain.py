@@ -7,7 +7,7 @@ import pandas as pd
 from imblearn.pipeline import Pipeline
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from ml.explain import background_sample, model_inputs, shap
+from ml.base.explain import background_sample, model_inputs, shap
 from ml.forward import config
 
 

@@ -12,8 +12,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml.data import warehouse_io_error
-from ml.errors import NotEnoughHistoryError
+from ml.base.errors import NotEnoughHistoryError
+from ml.base.warehouse import warehouse_io_error
 from ml.forward import config
 
 

@@ -14,12 +14,12 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from threadpoolctl import threadpool_limits
 
-from ml.errors import SingleClassLabelError
+from ml.base.errors import SingleClassLabelError
+from ml.base.resampling import check_smote_feasible
+from ml.base.threads import native_thread_limit
 from ml.forward import config
 from ml.forward.collinear import CollinearFeatureDropper
-from ml.train import check_smote_feasible
 
 
 def check_two_classes(y: np.ndarray, part: str) -> None:
@@ -141,9 +141,9 @@ def fit_calibrated(
     check_two_classes(y_fit, "fit as-ofs")
     check_two_classes(y_cal, "calibration as-of")
     if name.endswith("_smote"):
-        check_smote_feasible(y_fit, "fit as-ofs")
+        check_smote_feasible(y_fit, "fit as-ofs", config.SMOTE_K_NEIGHBORS)
     used = list(model_features(name, features))
-    with threadpool_limits(config.NATIVE_THREADS):  # whoever calls: see NATIVE_THREADS
+    with native_thread_limit():  # whoever calls: see ml.base.threads
         fitted = build(name, features).fit(X_fit[used], y_fit)
         calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method=config.CALIBRATION_METHOD)
         return calibrated.fit(X_cal[used], y_cal)
@@ -157,10 +157,10 @@ def fit_cross_validated(
     X, y = data
     check_two_classes(y, "only labelled as-of")
     if name.endswith("_smote"):
-        check_smote_feasible(y, "only labelled as-of")
+        check_smote_feasible(y, "only labelled as-of", config.SMOTE_K_NEIGHBORS)
     used = list(model_features(name, features))
     folds = StratifiedKFold(config.SINGLE_AS_OF_FOLDS, shuffle=True, random_state=config.RANDOM_STATE)
-    with threadpool_limits(config.NATIVE_THREADS):
+    with native_thread_limit():
         calibrated = CalibratedClassifierCV(build(name, features), method=config.CALIBRATION_METHOD, cv=folds)
         return calibrated.fit(X[used], y)
 

@@ -3,16 +3,16 @@ makes of them and the validation the data allows; and the forward section of met
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ml import config as ml_config
+from ml.base.log import log
+from ml.base.metrics import update_section
+from ml.base.outputs import warehouse_path
 from ml.forward import config, protocol
 from ml.forward.data import Snapshots, load_snapshots
-from ml.workflow import log
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Plan:
 
 
 def load_plan() -> Plan:
-    path = ml_config.warehouse_path()
+    path = warehouse_path()
     log(f"forward: reading {config.TRAINING_TABLE} and {config.SCORING_TABLE} from {path}")
     snapshots = load_snapshots(path)
     as_ofs = protocol.labelled_as_ofs(snapshots.training)
@@ -86,14 +86,5 @@ def update_metrics(out_dir: Path, plan: Plan, sections: dict) -> Path:
     """Merge into metrics.json under "forward", leaving the other modes' sections as they are.
 
     The forward section is started afresh when it described other snapshot data."""
-    path = out_dir / ml_config.METRICS_FILE
-    whole = json.loads(path.read_text()) if path.is_file() else {}
-    forward = whole.get(config.METRICS_SECTION, {})
-    if forward.get("data", {}).get("fingerprint_sha256") != plan.snapshots.fingerprint:
-        forward = {}
-    forward.update({"data": data_section(plan), "validation": plan.validation_section(), **sections})
-    whole[config.METRICS_SECTION] = forward
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(whole, indent=2) + "\n")
-    partial.replace(path)
-    return path
+    content = {"data": data_section(plan), "validation": plan.validation_section(), **sections}
+    return update_section(out_dir, config.METRICS_SECTION, plan.snapshots.fingerprint, content)

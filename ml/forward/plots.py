@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from ml.plots import _save, plt
+from ml.base.figures import plt, save_figure
 
 
 def reliability(y: np.ndarray, curves: dict[str, np.ndarray], title: str, path: Path) -> Path:
@@ -21,7 +21,7 @@ def reliability(y: np.ndarray, curves: dict[str, np.ndarray], title: str, path: 
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
     ax.set(xlabel="Mean predicted probability", ylabel="Observed churn rate", title=title)
     ax.legend(loc="upper left", fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def ranking_curves(y: np.ndarray, scores: dict[str, np.ndarray], title: str, path: Path) -> Path:
@@ -44,7 +44,7 @@ def ranking_curves(y: np.ndarray, scores: dict[str, np.ndarray], title: str, pat
     lift_ax.axhline(1, linestyle="--", color="grey", linewidth=1)
     lift_ax.set(xlabel="Share of customers contacted (highest scores first)", ylabel="Lift", title="Cumulative lift")
     fig.suptitle(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def backtest(table: dict, metric: str, path: Path) -> Path:
@@ -56,7 +56,7 @@ def backtest(table: dict, metric: str, path: Path) -> Path:
         ax.plot(dates, [table[d]["models"][name][metric] for d in dates], marker="o", label=name)
     ax.set(xlabel="Test as-of", ylabel=metric, title=f"Rolling backtest: {metric} per test as-of")
     ax.legend(loc="best", fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def ablation(rows: dict, path: Path) -> Path:
@@ -73,4 +73,4 @@ def ablation(rows: dict, path: Path) -> Path:
     ax.set_xlim(0.5, max(values) + 0.02)
     ax.invert_yaxis()
     ax.set(xlabel="ROC-AUC on the test as-of", title="Feature-group ablation (red: group dropped, blue: group alone)")
-    return _save(fig, path)
+    return save_figure(fig, path)

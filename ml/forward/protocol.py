@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ml.errors import NotEnoughHistoryError
+from ml.base.errors import NotEnoughHistoryError
 from ml.forward import config
 
 

@@ -10,9 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml.data import warehouse_io_error
+from ml.base.warehouse import export_table, warehouse_io_error
 from ml.forward import config
-from ml.score import export_table
 
 SCORE_TYPES = {
     config.ID_COLUMN: "varchar",

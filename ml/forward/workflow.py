@@ -10,13 +10,13 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from ml import config as ml_config
+from ml.base.log import log
+from ml.base.outputs import library_versions, prepared_output_dir, warehouse_path
+from ml.base.threads import native_thread_limit
 from ml.forward import config, ensemble, evaluate, explain, fallback, metrics, plots, protocol, score
 from ml.forward.data import feature_matrix
 from ml.forward.plan import Plan, load_plan, update_metrics
-from ml.workflow import library_versions, log, prepared_output_dir
 
 
 def model_version(name: str, fingerprint: str) -> str:
@@ -129,7 +129,7 @@ def score_fallback(plan: Plan, out_dir: Path) -> dict:
     """No labelled as-of: the seed mode's probability, no reasons, validation `none`."""
     snapshots = plan.snapshots
     why = plan.validation_section()["reason"].split(": the seed mode's")[0]
-    proba = fallback.seed_probabilities(ml_config.warehouse_path(), snapshots.scoring[config.ID_COLUMN], why)
+    proba = fallback.seed_probabilities(warehouse_path(), snapshots.scoring[config.ID_COLUMN], why)
     version = model_version(config.FALLBACK_MODEL, snapshots.fingerprint)
     frame = score.build_scores(
         snapshots.scoring, proba, config.FALLBACK_MODEL, version, plan.validation, datetime.now(UTC)
@@ -140,7 +140,7 @@ def score_fallback(plan: Plan, out_dir: Path) -> dict:
 
 
 def write_back(frame: pd.DataFrame, contributions: pd.DataFrame, out_dir: Path, proba: np.ndarray) -> dict:
-    path = ml_config.warehouse_path()
+    path = warehouse_path()
     rows, contribution_rows = score.write_scores(path, frame, contributions)
     files = score.export_scores(path, out_dir)
     log(
@@ -152,13 +152,13 @@ def write_back(frame: pd.DataFrame, contributions: pd.DataFrame, out_dir: Path, 
 
 def command_forward() -> Path:
     """The fast path: choose by the shipping rule, report T's figures, fit, calibrate, score, write back."""
-    with threadpool_limits(config.NATIVE_THREADS):
+    with native_thread_limit():
         return _forward()
 
 
 def command_forward_evaluate() -> Path:
     """Every candidate and baseline on every backtest as-of, intervals on T, the ablation, the plots."""
-    with threadpool_limits(config.NATIVE_THREADS):
+    with native_thread_limit():
         return _forward_evaluate()
 
 

@@ -6,11 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from ml.data import BUILD_HINT, require_columns, warehouse_io_error
-from ml.errors import WarehouseNotReadyError
+from ml.base.warehouse import read_only, require_columns
 from ml.value import config
 
 
@@ -36,17 +34,11 @@ class Summaries:
 
 
 def load_summaries(path: Path) -> Summaries:
-    if not path.is_file():
-        raise WarehouseNotReadyError(f"warehouse file {path} not found: {BUILD_HINT}")
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            require_columns(
-                con, path, config.SUMMARIES_TABLE, config.REQUIRED_COLUMNS, "predicted value: rebuild the marts"
-            )
-            frame = con.execute(
-                f"select * from {config.SUMMARIES_TABLE} order by {config.CUT_OFF_COLUMN}, {config.ID_COLUMN}"
-            ).df()
-    except duckdb.Error as error:
-        raise warehouse_io_error(path, "read", error) from error
+    with read_only(path) as con:
+        needed_by = "predicted value: rebuild the marts"
+        require_columns(con, path, config.SUMMARIES_TABLE, config.REQUIRED_COLUMNS, needed_by)
+        frame = con.execute(
+            f"select * from {config.SUMMARIES_TABLE} order by {config.CUT_OFF_COLUMN}, {config.ID_COLUMN}"
+        ).df()
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return Summaries(frame, digest.hexdigest())

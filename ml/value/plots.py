@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ml.plots import _save, plt
+from ml.base.figures import plt, save_figure
 
 COLOURS = {"actual": "black", "bgnbd": "tab:blue", "naive": "tab:orange"}
 
@@ -27,7 +27,7 @@ def calibration_by_frequency(tables: dict[str, pd.DataFrame], path: Path) -> Pat
         ax.set_ylabel("mean purchase days in the holdout")
         ax.set_title(title)
         ax.legend()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def predicted_vs_actual(
@@ -59,4 +59,4 @@ def predicted_vs_actual(
     axes[2].set_title("total spend in the holdout")
     for ax in axes[1:]:
         ax.tick_params(axis="x", rotation=35)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -7,8 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ml.data import warehouse_io_error
-from ml.score import export_table, replace_table
+from ml.base.warehouse import export_table, replace_table, warehouse_io_error
 from ml.value import config
 
 # The table's columns and types, in order (the dbt source and its staging model read these).

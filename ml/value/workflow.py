@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from ml import config as ml_config
-from ml.forward.config import NATIVE_THREADS
+from ml.base.log import log
+from ml.base.metrics import update_section
+from ml.base.outputs import prepared_output_dir, warehouse_path
+from ml.base.threads import native_thread_limit
 from ml.value import btyd, config, evaluate, plots, score
 from ml.value.data import Summaries, load_summaries
 from ml.value.forecasts import Fitted, TooLittleDataError, fit, require_repeat_buyers, spend_per_purchase
-from ml.workflow import log, prepared_output_dir
 
 
 def update_metrics(out_dir: Path, section: dict) -> Path:
     """Merge into metrics.json's "value" section (started afresh when it described other data),
     leaving the other modes' sections as they are."""
-    path = out_dir / ml_config.METRICS_FILE
-    whole = json.loads(path.read_text()) if path.is_file() else {}
-    value = whole.get(config.METRICS_SECTION, {})
-    if value.get("data", {}).get("fingerprint_sha256") != section["data"]["fingerprint_sha256"]:
-        value = {}
-    value.update(section)
-    whole[config.METRICS_SECTION] = value
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(whole, indent=2, default=float) + "\n")
-    partial.replace(path)
-    return path
+    return update_section(out_dir, config.METRICS_SECTION, section["data"]["fingerprint_sha256"], section)
 
 
 def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dict:
@@ -193,13 +182,13 @@ def command_value() -> Path:
 
 def command_value_evaluate() -> Path:
     """Every forecast of config.FORECASTS on both holdouts (make test); reads only, writes no table."""
-    with threadpool_limits(NATIVE_THREADS):
+    with native_thread_limit():
         return _value(config.FORECASTS, write=False)
 
 
 def _value(names: tuple[str, ...], write: bool) -> Path:
     started = time.perf_counter()
-    out_dir, path = prepared_output_dir(), ml_config.warehouse_path()
+    out_dir, path = prepared_output_dir(), warehouse_path()
     log(f"value: reading {config.SUMMARIES_TABLE} from {path}")
     summaries = load_summaries(path)
     current = summaries.cut_offs("current")

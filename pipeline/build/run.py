@@ -30,7 +30,7 @@ from pipeline.build.progress import Progress, plural, where_to_open
 from pipeline.ingest import LoadSummary, load_raw_lines
 from pipeline.sample.bundled import ensure_sample
 
-# The ml step's detail lines go to this file in the release's ml folder (ml/workflow.py reads the
+# The ml step's detail lines go to this file in the release's ml folder (ml/base/log.py reads the
 # variable); only each mode's summary line reaches the terminal.
 ML_DETAIL_LOG_ENV = "LIFECYCLE_ML_DETAIL_LOG"
 ML_DETAIL_LOG_NAME = "run.log"

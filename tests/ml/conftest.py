@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config
 from ml.__main__ import main
+from ml.base.metrics import METRICS_FILE
+from ml.base.outputs import OUTPUT_DIR_ENV, WAREHOUSE_ENV
+from ml.seed import config
 
 from .forward_fixtures import forward_marts, write_forward_marts
 from .value_fixtures import value_summaries, write_value_summaries
@@ -139,7 +141,7 @@ def run_cli(
     warehouse: Path, output_dir: Path, command: str = "run", *args: str, env: dict[str, str] | None = None
 ) -> int:
     """The CLI in-process; the business-value variables are cleared unless `env` sets them."""
-    settings = {config.WAREHOUSE_ENV: str(warehouse), config.OUTPUT_DIR_ENV: str(output_dir), **(env or {})}
+    settings = {WAREHOUSE_ENV: str(warehouse), OUTPUT_DIR_ENV: str(output_dir), **(env or {})}
     with mock.patch.dict(os.environ, settings):
         for name in (config.CONTACT_COST_ENV, config.SAVED_CHURNER_VALUE_ENV):
             if name not in (env or {}):
@@ -168,6 +170,11 @@ def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory, synthetic_forw
     return write_forward_marts(path, *synthetic_forward_marts)
 
 
+def seed_metrics(out: Path) -> dict:
+    """The seed mode's section of the metrics.json in an output folder."""
+    return json.loads((out / METRICS_FILE).read_text())[config.METRICS_SECTION]
+
+
 @pytest.fixture(scope="session")
 def two_runs(
     synthetic_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
@@ -180,7 +187,7 @@ def two_runs(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             code = run_cli(synthetic_warehouse, out)
-        metrics = json.loads((out / config.METRICS_FILE).read_text()) if code == 0 else {}
+        metrics = seed_metrics(out) if code == 0 else {}
         escaped = [f"{w.category.__name__}: {w.message}" for w in caught]
         results.append(RunResult(code, out, metrics, read_scores(synthetic_warehouse), escaped))
     yield results[0], results[1]
@@ -195,7 +202,7 @@ def evaluation(two_runs: tuple[RunResult, RunResult], synthetic_warehouse: Path,
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         code = run_cli(synthetic_warehouse, out, "evaluate")
-    metrics = json.loads((out / config.METRICS_FILE).read_text()) if code == 0 else {}
+    metrics = seed_metrics(out) if code == 0 else {}
     escaped = [f"{w.category.__name__}: {w.message}" for w in caught]
     return RunResult(code, out, metrics, read_scores(synthetic_warehouse), escaped)
 

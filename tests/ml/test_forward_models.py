@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from ml.errors import SingleClassLabelError
+from ml.base.errors import SingleClassLabelError
 from ml.forward import config, metrics, models
 
 

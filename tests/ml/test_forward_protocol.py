@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from ml.errors import NotEnoughHistoryError
+from ml.base.errors import NotEnoughHistoryError
 from ml.forward import config, protocol
 
 from .forward_fixtures import CONTRACT_TYPES, LABEL_COLUMNS

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config as ml_config
+from ml.base.metrics import METRICS_FILE
 from ml.forward import config, score
 
 from .forward_fixtures import forward_marts, write_forward_marts
@@ -22,7 +22,7 @@ FAST_PATH_FILES = (
     config.SCORES_PARQUET_FILE,
     config.MODEL_FILE,
     config.MODEL_METADATA_FILE,
-    ml_config.METRICS_FILE,
+    METRICS_FILE,
 )
 EVALUATION_FILES = (
     "forward_reliability.png",
@@ -72,7 +72,7 @@ def forward_runs(ml_cli, warehouse: Path, folder: Path, evaluation_dir: Path | N
     else:
         runs["evaluate_code"] = 0
     runs["evaluation_dir"] = evaluation_dir
-    runs["metrics"] = json.loads((evaluation_dir / ml_config.METRICS_FILE).read_text())
+    runs["metrics"] = json.loads((evaluation_dir / METRICS_FILE).read_text())
     return runs
 
 
@@ -87,7 +87,7 @@ def runs(request, tmp_path_factory, synthetic_forward_marts, ml_cli):
             pytest.skip("LIFECYCLE_SAMPLE_WAREHOUSE not set (make test sets it to the sample build)")
         warehouse = folder / "sample.duckdb"
         shutil.copyfile(SAMPLE_WAREHOUSE, warehouse)  # the ml step writes ml.*; keep the build as it was
-        if SAMPLE_EVALUATION_DIR and (Path(SAMPLE_EVALUATION_DIR) / ml_config.METRICS_FILE).is_file():
+        if SAMPLE_EVALUATION_DIR and (Path(SAMPLE_EVALUATION_DIR) / METRICS_FILE).is_file():
             evaluation_dir = Path(SAMPLE_EVALUATION_DIR)
     return {"warehouse": warehouse, **forward_runs(ml_cli, warehouse, folder, evaluation_dir)}
 
@@ -186,9 +186,9 @@ def test_metrics_carry_every_model_with_intervals_the_backtest_and_the_ablation(
 def test_forward_sections_merge_into_metrics_without_touching_the_seed_sections(synthetic_warehouse, tmp_path, ml_cli):
     out = tmp_path / "out"
     assert ml_cli(synthetic_warehouse, out, "evaluate") == 0
-    seed = json.loads((out / ml_config.METRICS_FILE).read_text())
+    seed = json.loads((out / METRICS_FILE).read_text())
     assert ml_cli(synthetic_warehouse, out, "forward") == 0
-    merged = json.loads((out / ml_config.METRICS_FILE).read_text())
+    merged = json.loads((out / METRICS_FILE).read_text())
     assert {k: v for k, v in merged.items() if k != "forward"} == seed
     assert merged["forward"]["scores"]["rows"] > 0
 

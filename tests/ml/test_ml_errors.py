@@ -10,9 +10,10 @@ import duckdb
 import numpy as np
 import pytest
 
-from ml import config, train
-from ml.errors import MissingFeatureError, SingleClassLabelError, TooFewMinorityError, WarehouseNotReadyError
+from ml.base.errors import MissingFeatureError, SingleClassLabelError, TooFewMinorityError, WarehouseNotReadyError
+from ml.base.resampling import check_smote_feasible
 from ml.forward import data as forward_data
+from ml.seed import config, train
 from ml.value import data as value_data
 
 from .forward_fixtures import write_forward_marts
@@ -69,8 +70,8 @@ def test_checks_raise_project_exceptions():
     with pytest.raises(SingleClassLabelError):
         train.check_two_classes(np.ones(10, dtype=int))
     with pytest.raises(TooFewMinorityError):
-        train.check_smote_feasible(np.array([1] * 5 + [0] * 50), "training part")
-    train.check_smote_feasible(np.array([1] * 6 + [0] * 50), "training part")
+        check_smote_feasible(np.array([1] * 5 + [0] * 50), "training part")
+    check_smote_feasible(np.array([1] * 6 + [0] * 50), "training part")
 
 
 HOLD_LOCK = """
@@ -102,7 +103,7 @@ def test_failed_write_back_is_one_line_and_leaves_no_traceback(two_runs, synthet
             raise duckdb.IOException(f'IO Error: Could not set lock on file "{database}": Conflicting lock')
         return real_connect(database, *args, read_only=read_only, **kwargs)
 
-    with mock.patch("ml.score.duckdb.connect", connect):
+    with mock.patch("ml.base.warehouse.duckdb.connect", connect):
         code = ml_cli(synthetic_warehouse, two_runs[0].output_dir, "score")
     assert_fails_with(capsys, code, "cannot write ml.churn_scores to warehouse", "Conflicting lock")
 

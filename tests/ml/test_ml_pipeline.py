@@ -11,7 +11,8 @@ from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.impute import SimpleImputer
 
-from ml import config, data, evaluate, explain, sampling, thresholds, train
+from ml.base.explain import load_shap
+from ml.seed import config, data, evaluate, explain, sampling, thresholds, train
 
 
 class RecordingSMOTE(SMOTE):
@@ -224,6 +225,7 @@ def test_linear_contributions_add_up_to_the_log_odds_and_are_shap_against_all_tr
         np.testing.assert_allclose(contributions.values.sum(axis=1) + intercept, log_odds, atol=1e-9)
         # SHAP with every training row as the background (shap samples 100 unless told) gives the same.
         every_row = explain.model_inputs(pipeline, X)
-        background = explain.shap.maskers.Independent(every_row, max_samples=len(every_row))
-        shap_values = explain.shap.LinearExplainer(pipeline.steps[-1][1], background)(every_row.iloc[:50]).values
+        shap = load_shap()
+        background = shap.maskers.Independent(every_row, max_samples=len(every_row))
+        shap_values = shap.LinearExplainer(pipeline.steps[-1][1], background)(every_row.iloc[:50]).values
         np.testing.assert_allclose(contributions.values, shap_values, atol=1e-9)

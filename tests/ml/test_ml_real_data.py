@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ml import config, data, evaluate, train
+from ml.seed import config, data, evaluate, train
 
 REAL_SEED_WAREHOUSE = os.environ.get("LIFECYCLE_REAL_SEED_WAREHOUSE")
 

@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config
+from ml.base.metrics import METRICS_FILE
+from ml.seed import config
 
 from .conftest import THRESHOLD_DAYS
 
 RUN_FILES = (
-    config.METRICS_FILE,
+    METRICS_FILE,
     config.MODEL_FILE,
     config.MODEL_METADATA_FILE,
     config.SCORES_CSV_FILE,

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config, data, evaluate, sampling, train
-from ml.evaluate import CrossValidation
+from ml.seed import config, data, evaluate, sampling, train
+from ml.seed.evaluate import CrossValidation
+
+from .conftest import seed_metrics
 
 
 def _mart(warehouse):
@@ -132,9 +134,9 @@ def test_explain_writes_only_explanations(evaluation, synthetic_warehouse, ml_cl
     out = tmp_path / "out"
     shutil.copytree(evaluation.output_dir, out)
     before = {name: (out / name).read_bytes() for name in ("confusion_matrix.png", "pr_curve.png")}
-    metrics_before = json.loads((out / config.METRICS_FILE).read_text())
+    metrics_before = seed_metrics(out)
     assert ml_cli(synthetic_warehouse, out, "explain") == 0
-    metrics_after = json.loads((out / config.METRICS_FILE).read_text())
+    metrics_after = seed_metrics(out)
     assert {name: (out / name).read_bytes() for name in before} == before
     for section in ("seed_protocol", "pipeline", "threshold", "scores", "model_selection"):
         assert metrics_after[section] == metrics_before[section], section
@@ -146,7 +148,7 @@ def test_metrics_from_other_data_are_replaced_not_merged(evaluation, make_featur
     shutil.copytree(evaluation.output_dir, out)
     other = make_warehouse(make_features(rows=200, seed=11), "other.duckdb")
     assert ml_cli(other, out, "train") == 0
-    metrics = json.loads((out / config.METRICS_FILE).read_text())
+    metrics = seed_metrics(out)
     assert metrics["data"]["fingerprint_sha256"] != evaluation.metrics["data"]["fingerprint_sha256"]
     assert metrics["data"]["customers"] == 200
     # Sections only the first run and evaluation computed (on other data) are gone.
@@ -172,7 +174,7 @@ def test_business_values_come_from_the_command_line_or_the_environment(make_feat
     out = tmp_path / "out"
     code = ml_cli(warehouse, out, "train", "--contact-cost", "2", env={config.SAVED_CHURNER_VALUE_ENV: "40"})
     assert code == 0
-    metrics = json.loads((out / config.METRICS_FILE).read_text())
+    metrics = seed_metrics(out)
     assert metrics["business_values"] == {
         "contact_cost": 2.0,
         "saved_churner_value": 40.0,
@@ -192,7 +194,7 @@ def test_a_large_mart_chooses_the_variant_on_a_stratified_sample_and_scores_ever
     out = tmp_path / "out"
     # The seed mode's part of `run`: choose and fit (train), then write the scores (score).
     assert ml_cli(warehouse, out, "train") == 0 and ml_cli(warehouse, out, "score") == 0
-    metrics = json.loads((out / config.METRICS_FILE).read_text())
+    metrics = seed_metrics(out)
     _, X, y = _mart(warehouse)
     chosen_on = metrics["model_selection"]["chosen_on"]
     rows = sampling.selection_sample(y)

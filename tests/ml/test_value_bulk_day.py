@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config as ml_config
+from ml.base.metrics import METRICS_FILE
 from ml.value import config
 
 from .value_fixtures import value_summaries, write_value_summaries
@@ -58,7 +58,7 @@ def simulated_run(tmp_path_factory: pytest.TempPathFactory, ml_cli) -> tuple[pd.
     frame = value_summaries(customers=1500, seed=3, bulk_day_customers=BULK_DAY_CUSTOMERS)
     warehouse = write_value_summaries(folder / "lifecycle.duckdb", frame)
     assert ml_cli(warehouse, folder / "ml", "value") == 0
-    return current_values(warehouse), json.loads((folder / "ml" / ml_config.METRICS_FILE).read_text())["value"]
+    return current_values(warehouse), json.loads((folder / "ml" / METRICS_FILE).read_text())["value"]
 
 
 def test_a_day_100x_the_others_counts_as_a_few_typical_days(simulated_run) -> None:
@@ -76,7 +76,7 @@ def test_the_sample_bulk_day_customers_are_valued_at_their_typical_days(tmp_path
     warehouse = tmp_path / "sample.duckdb"
     shutil.copyfile(SAMPLE_WAREHOUSE, warehouse)  # the ml step writes ml.*; keep the build as it was
     assert ml_cli(warehouse, tmp_path / "ml", "value") == 0
-    section = json.loads((tmp_path / "ml" / ml_config.METRICS_FILE).read_text())["value"]
+    section = json.loads((tmp_path / "ml" / METRICS_FILE).read_text())["value"]
     values = current_values(warehouse)
     assert_no_spend_above_the_cap_or_the_population(values, section)
     # 21004: £824, £428, £62,748, £497 and £600 days; median £600, so the bulk day counts £3,000.

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ml import config as ml_config
+from ml.base.metrics import METRICS_FILE
 from ml.value import config
 from ml.value.score import COLUMNS
 
@@ -43,7 +43,7 @@ def run(simulated, ml_cli) -> tuple[int, pd.DataFrame, dict[str, str], dict]:
     frame, types = read_predictions(warehouse)
     evaluate_code = ml_cli(warehouse, out, "value-evaluate")  # every forecast; writes no table
     assert read_predictions(warehouse)[0].equals(frame)
-    return max(code, evaluate_code), frame, types, json.loads((out / ml_config.METRICS_FILE).read_text())["value"]
+    return max(code, evaluate_code), frame, types, json.loads((out / METRICS_FILE).read_text())["value"]
 
 
 def test_one_prediction_per_customer_of_the_current_cut_off(simulated, run) -> None:

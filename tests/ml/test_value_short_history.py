@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ml import config as ml_config
+from ml.base.metrics import METRICS_FILE
 from ml.value import config
 
 from .value_fixtures import value_summaries, write_value_summaries
@@ -35,7 +35,7 @@ def run_value(frame: pd.DataFrame, folder: Path, ml_cli) -> tuple[int, pd.DataFr
     code = ml_cli(warehouse, folder / "ml", "value")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         predictions = con.execute(f"select * from {config.PREDICTIONS_TABLE} order by customer_id").df()
-    section = json.loads((folder / "ml" / ml_config.METRICS_FILE).read_text())["value"]
+    section = json.loads((folder / "ml" / METRICS_FILE).read_text())["value"]
     return code, predictions, section
 
 

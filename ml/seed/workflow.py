@@ -1,14 +1,11 @@
 """The production run of the seed-mode churn model: choose, fit, score with exact contributions, write
-back. File and warehouse I/O happens here and in score.py; the full comparison is ml/evaluation.py."""
+back. File and warehouse I/O happens here and in score.py; the full comparison is evaluation.py."""
 
 from __future__ import annotations
 
 import json
-import os
-import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 
 import joblib
@@ -16,103 +13,18 @@ import numpy as np
 import pandas as pd
 from imblearn.pipeline import Pipeline
 
-from ml import config, data, evaluate, explain, sampling, score, train
-from ml.errors import ModelNotTrainedError
-
-# Set by `python -m pipeline build` (not with --verbose): detail lines go to this file, in the
-# release's ml folder, and only each mode's summary line reaches the terminal. Unset (a direct
-# `python -m ml ...`), every line is printed.
-DETAIL_LOG_ENV = "LIFECYCLE_ML_DETAIL_LOG"
-
-
-def log(message: str, summary: bool = False) -> None:
-    """One short progress line per step, flushed so it shows live; `summary` marks a mode's one
-    line for `make run` (the others go to the detail log when the build names one)."""
-    line = f"[ml] {message}"
-    detail_log = os.environ.get(DETAIL_LOG_ENV)
-    if detail_log:
-        with open(detail_log, "a", encoding="utf-8") as sink:
-            sink.write(line + "\n")
-    if summary or not detail_log:
-        print(line, flush=True)
-
-
-@dataclass
-class Inputs:
-    """The mart as read, with the two feature matrices and the label derived from it once."""
-
-    frame: pd.DataFrame
-    X_seed: pd.DataFrame
-    X_pipeline: pd.DataFrame
-    y: np.ndarray
-    fingerprint: str
-
-
-def load_inputs() -> Inputs:
-    path = config.warehouse_path()
-    log(f"reading {config.FEATURES_TABLE} from {path}")
-    frame = data.load_churn_features(path)
-    y = data.label_vector(frame)
-    train.check_two_classes(y)
-    data.check_log1p_domain(frame)
-    inputs = Inputs(
-        frame=frame,
-        X_seed=data.feature_matrix(frame, config.SEED_FEATURES),
-        X_pipeline=data.feature_matrix(frame, config.PIPELINE_FEATURES),
-        y=y,
-        fingerprint=data.data_fingerprint(frame),
-    )
-    log(f"{len(frame):,} customers, {int(y.sum()):,} churned ({y.mean():.1%}), data sha256 {inputs.fingerprint[:12]}")
-    return inputs
-
-
-def library_versions() -> dict[str, str]:
-    packages = (
-        "scikit-learn",
-        "imbalanced-learn",
-        "shap",
-        "numpy",
-        "pandas",
-        "duckdb",
-        "joblib",
-    )
-    return {
-        "python": platform.python_version(),
-        **{name: version(name) for name in packages},
-    }
-
-
-def data_section(inputs: Inputs) -> dict:
-    """What the model saw: customers, churners, churn share and the label's cut-off, from the mart."""
-    return {
-        "warehouse_table": config.FEATURES_TABLE,
-        "customers": len(inputs.y),
-        "churned": int(inputs.y.sum()),
-        "churn_share": float(inputs.y.mean()),
-        "churn_threshold_days": data.churn_threshold_days(inputs.frame),
-        "fingerprint_sha256": inputs.fingerprint,
-    }
+from ml.base.errors import ModelNotTrainedError
+from ml.base.log import log
+from ml.base.metrics import update_section
+from ml.base.outputs import library_versions, prepared_output_dir, warehouse_path
+from ml.seed import config, evaluate, explain, sampling, score, train
+from ml.seed.data import Inputs, data_section, load_inputs
 
 
 def update_metrics(out_dir: Path, inputs: Inputs, sections: dict) -> Path:
-    """Merge sections into metrics.json so each subcommand refreshes only what it computed.
-
-    Only sections about the same data are merged: if metrics.json describes another mart (another
-    data fingerprint), it is started afresh rather than mixing two runs' numbers.
-    """
-    path = out_dir / config.METRICS_FILE
-    metrics = json.loads(path.read_text()) if path.is_file() else {}
-    previous = metrics.get("data", {}).get("fingerprint_sha256")
-    if previous != inputs.fingerprint:
-        if metrics:
-            log(
-                f"note: {path.name} described other data (sha256 {str(previous)[:12]}); "
-                "starting it afresh instead of merging"
-            )
-        metrics = {}
-    metrics.update({"data": data_section(inputs), **sections})
-    path.write_text(json.dumps(metrics, indent=2, sort_keys=False) + "\n")
-    return path
+    """Merge sections into metrics.json's seed section, so each subcommand refreshes only what it computed."""
+    content = {"data": data_section(inputs), **sections}
+    return update_section(out_dir, config.METRICS_SECTION, inputs.fingerprint, content)
 
 
 def model_version(variant: str, fingerprint: str) -> str:
@@ -268,7 +180,7 @@ def write_back(inputs: Inputs, scores: Scores, threshold: float, version: str, o
         datetime.now(UTC),
         scores.kind,
     )
-    path = config.warehouse_path()
+    path = warehouse_path()
     rows = score.write_scores(path, frame)
     score.export_scores(path, out_dir)
     realised = score.realised_flag_metrics(path)
@@ -287,12 +199,6 @@ def write_back(inputs: Inputs, scores: Scores, threshold: float, version: str, o
 
 
 # --- commands -------------------------------------------------------------------------------------
-
-
-def prepared_output_dir() -> Path:
-    out_dir = config.output_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return out_dir
 
 
 def command_train(business: config.BusinessValues | None = None) -> Path:

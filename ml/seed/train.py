@@ -17,8 +17,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ml import config
-from ml.errors import SingleClassLabelError, TooFewMinorityError
+from ml.base.errors import SingleClassLabelError
+from ml.base.resampling import check_smote_feasible
+from ml.seed import config
 
 
 def check_two_classes(y: np.ndarray) -> None:
@@ -29,15 +30,6 @@ def check_two_classes(y: np.ndarray) -> None:
         raise SingleClassLabelError(
             f"label {config.LABEL_COLUMN} has a single class (every customer is {only}): "
             "check the snapshot date and churn threshold of the mart"
-        )
-
-
-def check_smote_feasible(y_train: np.ndarray, part: str, k_neighbors: int = config.SMOTE_K_NEIGHBORS) -> None:
-    """SMOTE interpolates between a minority row and its k neighbours, so it needs > k of them."""
-    minority = int(min(np.sum(y_train == 1), np.sum(y_train == 0)))
-    if minority <= k_neighbors:
-        raise TooFewMinorityError(
-            f"too few churned customers for SMOTE: {minority} in the {part} (need more than k_neighbors={k_neighbors})"
         )
 
 
@@ -87,7 +79,7 @@ def fit_seed_protocol(X: pd.DataFrame, y: np.ndarray) -> SeedProtocolResult:
         stratify=y if config.SEED_STRATIFY else None,
     )
     check_two_classes(y_train)
-    check_smote_feasible(y_train, "seed-protocol training part")
+    check_smote_feasible(y_train, "seed-protocol training part", config.SMOTE_K_NEIGHBORS)
 
     baseline, baseline_warnings = _fit_logistic_recording_warnings(X_train, y_train)
     X_res, y_res = SMOTE(random_state=config.RANDOM_STATE, k_neighbors=config.SMOTE_K_NEIGHBORS).fit_resample(
@@ -205,5 +197,5 @@ def fit_final_pipeline(X: pd.DataFrame, y: np.ndarray, variant: str) -> Pipeline
     """
     check_two_classes(y)
     if variant == "smote":
-        check_smote_feasible(y, "full data set")
+        check_smote_feasible(y, "full data set", config.SMOTE_K_NEIGHBORS)
     return build_pipeline(variant).fit(X, y)

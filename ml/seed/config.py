@@ -1,24 +1,12 @@
-"""Every path and setting of the ml step, in one place.
-
-Paths are read from the environment at call time (not import time) so that tests and CI can point
-the step at another warehouse without reloading modules.
-"""
+"""Every setting of the seed mode, in one place (the paths every mode shares are in ml.base.outputs)."""
 
 from __future__ import annotations
 
 import math
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
-from ml.errors import InvalidSettingError
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-WAREHOUSE_ENV = "LIFECYCLE_WAREHOUSE_PATH"
-DEFAULT_WAREHOUSE = Path("warehouse/lifecycle.duckdb")
-OUTPUT_DIR_ENV = "LIFECYCLE_ML_OUTPUT_DIR"
-DEFAULT_OUTPUT_DIR = Path("outputs/ml")
+from ml.base.errors import InvalidSettingError
 
 FEATURES_TABLE = "marts.churn_features"
 SCORES_SCHEMA = "ml"
@@ -155,26 +143,14 @@ SCORE_KIND_FINAL_MODEL = "final_model"
 SHAP_BACKGROUND_SIZE = 200
 TOP_DRIVERS = 3
 
-# Stable artefact names inside the output folder.
-METRICS_FILE = "metrics.json"
+# This mode's section of metrics.json, and its stable artefact names inside the output folder.
+METRICS_SECTION = "seed"
 MODEL_FILE = "churn_pipeline.joblib"
 MODEL_METADATA_FILE = "churn_pipeline.json"
 # ml.churn_scores as files, for BI tools that read files (Tableau joins them to
 # exports/rfm_for_tableau.csv on customer_id).
 SCORES_CSV_FILE = "churn_scores.csv"
 SCORES_PARQUET_FILE = "churn_scores.parquet"
-
-
-def warehouse_path() -> Path:
-    """The DuckDB file dbt builds; relative paths are taken from the repository root."""
-    path = Path(os.environ.get(WAREHOUSE_ENV, str(DEFAULT_WAREHOUSE)))
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
-def output_dir() -> Path:
-    """Folder for this run kind's artefacts (plots, metrics, model); not part of the warehouse."""
-    path = Path(os.environ.get(OUTPUT_DIR_ENV, str(DEFAULT_OUTPUT_DIR)))
-    return path if path.is_absolute() else REPO_ROOT / path
 
 
 @dataclass(frozen=True)

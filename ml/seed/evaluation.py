@@ -1,6 +1,6 @@
 """The full comparison of the seed mode (`python -m ml evaluate`): the seed protocol reproduced, every
 variant cross-validated on every customer, the threshold rule judged in nested CV, and the plots and
-SHAP explanations. A production run (`python -m ml run`, ml/workflow.py) does none of this."""
+SHAP explanations. A production run (`python -m ml run`, workflow.py) does none of this."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING
 
 from imblearn.pipeline import Pipeline
 
-from ml import config, evaluate, explain, plots, sampling, train
-from ml.workflow import (
-    Inputs,
-    ModelSelection,
-    load_inputs,
-    load_model,
-    log,
-    prepared_output_dir,
-    update_metrics,
-)
+from ml.base.log import log
+from ml.base.outputs import prepared_output_dir
+from ml.seed import config, evaluate, explain, plots, sampling, train
+from ml.seed.data import Inputs, load_inputs
+from ml.seed.workflow import ModelSelection, load_model, update_metrics
 
 if TYPE_CHECKING:
     import shap
@@ -62,7 +57,7 @@ def seed_plots(section: dict, out_dir: Path) -> None:
 def seed_shap_section(result: train.SeedProtocolResult, out_dir: Path) -> dict:
     """SHAP for the seed's SMOTE model on its raw features, to check the seed's driver claim."""
     log("SHAP for the seed SMOTE model (unscaled features, background from its training part)")
-    background = explain.background_sample(result.X_train)
+    background = explain.background_sample(result.X_train, config.SHAP_BACKGROUND_SIZE)
     explanation = explain.linear_shap(result.smote.model, background, result.X_test)
     plots.shap_beeswarm(
         explanation,

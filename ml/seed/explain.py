@@ -3,9 +3,7 @@ evaluation's plots (the same values up to the background SHAP averages over)."""
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,53 +11,16 @@ import pandas as pd
 from imblearn.pipeline import Pipeline
 from sklearn.linear_model import LogisticRegression
 
-from ml import config
+from ml.base.explain import background_sample, load_shap, model_inputs
+from ml.seed import config
 
 if TYPE_CHECKING:
     import shap
 
 
-def _shap() -> ModuleType:
-    """shap (with matplotlib) takes seconds to import and only the evaluation's SHAP needs it, so it
-    loads on first use; `from ml.explain import shap` still works (module __getattr__)."""
-    with warnings.catch_warnings():
-        # shap's colour module calls Colormap.set_bad/set_over/set_under at import time, which
-        # matplotlib marks PendingDeprecation; not ours to fix, and it would clutter every test run.
-        warnings.simplefilter("ignore", PendingDeprecationWarning)
-        import shap
-
-    return shap
-
-
-def __getattr__(name: str) -> ModuleType:
-    if name == "shap":
-        return _shap()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def model_inputs(pipeline: Pipeline, X: pd.DataFrame) -> pd.DataFrame:
-    """X as the final estimator sees it: log1p-transformed, imputed and scaled.
-
-    Samplers are fit-time only, so skipped. Column names follow each step's get_feature_names_out
-    (the log step puts its columns first), so they stay the mart's names in the model's order.
-    """
-    values, names = X, np.asarray(X.columns, dtype=object)
-    for _, step in pipeline.steps[:-1]:
-        if hasattr(step, "fit_resample"):
-            continue
-        values = step.transform(values)
-        names = step.get_feature_names_out(names)
-    return pd.DataFrame(np.asarray(values, dtype="float64"), columns=list(names), index=X.index)
-
-
-def background_sample(X: pd.DataFrame, size: int = config.SHAP_BACKGROUND_SIZE) -> pd.DataFrame:
-    """A fixed random sample of training rows: the 'average customer' SHAP values are measured from."""
-    return X.sample(n=min(size, len(X)), random_state=config.RANDOM_STATE)
-
-
 def linear_shap(model: LogisticRegression, background: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
     """SHAP values in log-odds units, one row per row of X."""
-    explainer = _shap().LinearExplainer(model, background)
+    explainer = load_shap().LinearExplainer(model, background)
     explanation = explainer(X)
     explanation.feature_names = list(X.columns)
     return explanation
@@ -70,7 +31,7 @@ def pipeline_shap(pipeline: Pipeline, X_train: pd.DataFrame, X: pd.DataFrame) ->
 
     Values are in log-odds per transformed feature; names are the mart columns they come from.
     """
-    background = model_inputs(pipeline, background_sample(X_train))
+    background = model_inputs(pipeline, background_sample(X_train, config.SHAP_BACKGROUND_SIZE))
     return linear_shap(pipeline.steps[-1][1], background, model_inputs(pipeline, X))
 
 

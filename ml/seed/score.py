@@ -9,8 +9,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml import config
-from ml.data import warehouse_io_error
+from ml.base.warehouse import export_table, replace_table, warehouse_io_error
+from ml.seed import config
 
 
 def build_scores(
@@ -76,31 +76,6 @@ def _write_scores(path: Path, scores: pd.DataFrame) -> int:
     return replace_table(path, config.SCORES_TABLE, sql, scores)
 
 
-def replace_table(path: Path, table: str, create_sql: str, frame: pd.DataFrame) -> int:
-    """Run `create_sql` (reading `scores_frame`) in one transaction; returns the new table's row count.
-
-    Readers see the old table or the new one, never a half-written one; a failure rolls back.
-    """
-    with duckdb.connect(str(path)) as con:
-        con.register("scores_frame", frame)
-        con.execute("begin transaction")
-        try:
-            con.execute(f"create schema if not exists {table.split('.')[0]}")
-            con.execute(create_sql)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        finally:
-            con.unregister("scores_frame")
-        (count,) = con.execute(f"select count(*) from {table}").fetchone()
-    return int(count)
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def export_scores(path: Path, out_dir: Path) -> list[Path]:
     """Copy the written table, as it is, to CSV and Parquet next to the other ml artefacts.
 
@@ -110,25 +85,6 @@ def export_scores(path: Path, out_dir: Path) -> list[Path]:
     return export_table(
         path, config.SCORES_TABLE, out_dir / config.SCORES_CSV_FILE, out_dir / config.SCORES_PARQUET_FILE
     )
-
-
-def export_table(
-    path: Path, table: str, csv_file: Path, parquet_file: Path, order_by: str = config.ID_COLUMN
-) -> list[Path]:
-    """Copy an ml table, as written, to CSV and Parquet. Each file is written under a temporary name
-    and then renamed, so a reader never opens a half-written file."""
-    targets = {csv_file: "format csv, header true", parquet_file: "format parquet"}
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            for target, options in targets.items():
-                partial = target.with_name(f".{target.name}.partial")
-                con.execute(
-                    f"copy (select * from {table} order by {order_by}) to {_sql_string(str(partial))} ({options})"
-                )
-                partial.replace(target)
-    except duckdb.Error as error:
-        raise warehouse_io_error(path, f"export {table} from", error) from error
-    return list(targets)
 
 
 def realised_flag_metrics(path: Path) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ml import config
+from ml.seed import config
 
 
 def selection_sample(y: np.ndarray, size: int | None = None) -> np.ndarray:

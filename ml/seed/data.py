@@ -3,66 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from ml import config
-from ml.errors import InvalidFeatureValueError, MissingFeatureError, WarehouseIOError, WarehouseNotReadyError
-
-BUILD_HINT = "run `make run` / dbt build first"
-LOCK_HINT = (
-    "another process may hold the warehouse (a dbt build, another `python -m ml`, or a client such as "
-    "Tableau/DBeaver connected read-write): close it and rerun"
-)
-
-
-def warehouse_io_error(path: Path, action: str, error: duckdb.Error) -> WarehouseIOError:
-    """DuckDB's I/O and lock failures as the project's one-line error (first line of DuckDB's text kept)."""
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return WarehouseIOError(f"cannot {action} warehouse {path}: {detail}; {LOCK_HINT}")
+from ml.base.errors import InvalidFeatureValueError
+from ml.base.log import log
+from ml.base.outputs import warehouse_path
+from ml.base.warehouse import read_only, require_columns
+from ml.seed import config, train
 
 
 def load_churn_features(path: Path) -> pd.DataFrame:
     """All mart rows ordered by customer_id (the seed's order, which fixes the split)."""
-    if not path.is_file():
-        raise WarehouseNotReadyError(f"warehouse file {path} not found: {BUILD_HINT}")
-    # read_only lets dashboards and dbt docs keep reading while we do; closed before any write.
-    try:
-        return _read_mart(path)
-    except duckdb.Error as error:
-        raise warehouse_io_error(path, "read", error) from error
-
-
-def require_columns(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, required: tuple[str, ...] | list[str], needed_by: str
-) -> None:
-    """Stop with one line naming the table, or its missing columns, before any model reads it."""
-    schema, name = table.split(".")
-    present = {
-        row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()
-    }
-    if not present:
-        raise WarehouseNotReadyError(f"table {table} not found in {path}: {BUILD_HINT}")
-    missing = [column for column in required if column not in present]
-    if missing:
-        raise MissingFeatureError(f"{table} lacks column(s) {', '.join(missing)} needed by {needed_by}")
-
-
-def _read_mart(path: Path) -> pd.DataFrame:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with read_only(path) as con:
         require_columns(
             con,
             path,
             config.FEATURES_TABLE,
             config.required_columns(),
-            "the ml step: rebuild the mart or fix ml/config.py",
+            "the ml step: rebuild the mart or fix ml/seed/config.py",
         )
         frame = con.execute(f"select * from {config.FEATURES_TABLE} order by {config.ID_COLUMN}").df()
     return frame.reset_index(drop=True)
@@ -123,3 +85,44 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
     digest = hashlib.sha256(",".join(canonical.columns).encode("utf-8"))
     digest.update(pd.util.hash_pandas_object(canonical, index=False).to_numpy().tobytes())
     return digest.hexdigest()
+
+
+@dataclass
+class Inputs:
+    """The mart as read, with the two feature matrices and the label derived from it once."""
+
+    frame: pd.DataFrame
+    X_seed: pd.DataFrame
+    X_pipeline: pd.DataFrame
+    y: np.ndarray
+    fingerprint: str
+
+
+def load_inputs() -> Inputs:
+    path = warehouse_path()
+    log(f"reading {config.FEATURES_TABLE} from {path}")
+    frame = load_churn_features(path)
+    y = label_vector(frame)
+    train.check_two_classes(y)
+    check_log1p_domain(frame)
+    inputs = Inputs(
+        frame=frame,
+        X_seed=feature_matrix(frame, config.SEED_FEATURES),
+        X_pipeline=feature_matrix(frame, config.PIPELINE_FEATURES),
+        y=y,
+        fingerprint=data_fingerprint(frame),
+    )
+    log(f"{len(frame):,} customers, {int(y.sum()):,} churned ({y.mean():.1%}), data sha256 {inputs.fingerprint[:12]}")
+    return inputs
+
+
+def data_section(inputs: Inputs) -> dict:
+    """What the model saw: customers, churners, churn share and the label's cut-off, from the mart."""
+    return {
+        "warehouse_table": config.FEATURES_TABLE,
+        "customers": len(inputs.y),
+        "churned": int(inputs.y.sum()),
+        "churn_share": float(inputs.y.mean()),
+        "churn_threshold_days": churn_threshold_days(inputs.frame),
+        "fingerprint_sha256": inputs.fingerprint,
+    }

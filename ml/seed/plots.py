@@ -1,34 +1,17 @@
-"""Figures with stable names; Agg backend so the step runs on servers and in CI without a screen."""
+"""The seed mode's figures, with stable names (saved by ml.base.figures, on the Agg backend)."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-import matplotlib
-
-# The backend is chosen before pyplot (and shap, which imports it) is loaded.
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
 
-with warnings.catch_warnings():
-    # shap's colour module calls Colormap.set_bad/set_over/set_under at import time, which
-    # matplotlib marks PendingDeprecation; not ours to fix, and it would clutter every test run.
-    warnings.simplefilter("ignore", PendingDeprecationWarning)
-    import shap
+from ml.base.explain import shap
+from ml.base.figures import plt, save_figure
 
 CLASS_NAMES = ["active", "churned"]
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
 
 
 def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path:
@@ -39,23 +22,25 @@ def confusion_matrices(matrices: dict[str, list[list[int]]], path: Path) -> Path
             ax=ax, cmap="Blues", colorbar=False, values_format="d"
         )
         ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
+
+
+def _against_diagonal(curves: dict[str, tuple], path: Path, labels: dict, legend: str, **line) -> Path:
+    """One line per variant over the grey diagonal (a random ranking for ROC, perfect calibration)."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for name, (x, y) in curves.items():
+        ax.plot(x, y, label=name, **line)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
+    ax.set(**labels)
+    ax.legend(loc=legend)
+    return save_figure(fig, path)
 
 
 def roc_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
     """Out-of-fold ROC curve per pipeline variant."""
-    fig, ax = plt.subplots(figsize=(5.5, 5))
-    for name, proba in oof.items():
-        fpr, tpr, _ = roc_curve(y, proba)
-        ax.plot(fpr, tpr, label=name)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
-    ax.set(
-        xlabel="False positive rate",
-        ylabel="True positive rate",
-        title="ROC (out-of-fold)",
-    )
-    ax.legend(loc="lower right")
-    return _save(fig, path)
+    curves = {name: roc_curve(y, proba)[:2] for name, proba in oof.items()}
+    labels = {"xlabel": "False positive rate", "ylabel": "True positive rate", "title": "ROC (out-of-fold)"}
+    return _against_diagonal(curves, path, labels, "lower right")
 
 
 def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chosen: str, path: Path) -> Path:
@@ -77,23 +62,17 @@ def pr_curves(y: np.ndarray, oof: dict[str, np.ndarray], threshold: float, chose
     ax.axhline(y.mean(), linestyle="--", color="grey", linewidth=1)
     ax.set(xlabel="Recall", ylabel="Precision", title="Precision-recall (out-of-fold)")
     ax.legend(loc="upper right")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def calibration_curves(y: np.ndarray, oof: dict[str, np.ndarray], path: Path) -> Path:
     """Reliability diagram: rebalanced variants over-predict churn, which the diagonal exposes."""
-    fig, ax = plt.subplots(figsize=(5.5, 5))
+    curves = {}
     for name, proba in oof.items():
         observed, predicted = calibration_curve(y, proba, n_bins=10, strategy="quantile")
-        ax.plot(predicted, observed, marker="o", label=name)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
-    ax.set(
-        xlabel="Mean predicted probability",
-        ylabel="Observed churn rate",
-        title="Calibration (out-of-fold)",
-    )
-    ax.legend(loc="upper left")
-    return _save(fig, path)
+        curves[name] = (predicted, observed)
+    labels = {"xlabel": "Mean predicted probability", "ylabel": "Observed churn rate"}
+    return _against_diagonal(curves, path, {**labels, "title": "Calibration (out-of-fold)"}, "upper left", marker="o")
 
 
 def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path:
@@ -106,7 +85,7 @@ def shap_beeswarm(explanation: shap.Explanation, path: Path, title: str) -> Path
         plot_size=None,
     )
     plt.title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def shap_bar(explanation: shap.Explanation, path: Path, title: str) -> Path:
@@ -114,4 +93,4 @@ def shap_bar(explanation: shap.Explanation, path: Path, title: str) -> Path:
     fig, ax = plt.subplots(figsize=(8, 5.5))
     shap.plots.bar(explanation, max_display=len(explanation.feature_names), ax=ax, show=False)
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -21,12 +21,12 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedKFold
 
-from ml import config
-from ml.thresholds import choose_threshold, threshold_for_target_recall, threshold_metrics
-from ml.train import (
+from ml.base.resampling import check_smote_feasible
+from ml.seed import config
+from ml.seed.thresholds import choose_threshold, threshold_for_target_recall, threshold_metrics
+from ml.seed.train import (
     FittedModel,
     build_pipeline,
-    check_smote_feasible,
     check_two_classes,
 )
 
@@ -87,7 +87,7 @@ def cross_validate(
     rows, models, splits = [], [], cv_splits(X, y, folds)
     for fold, (train_idx, test_idx) in enumerate(splits):
         if needs_smote:
-            check_smote_feasible(y[train_idx], f"training part of CV fold {fold}")
+            check_smote_feasible(y[train_idx], f"training part of CV fold {fold}", config.SMOTE_K_NEIGHBORS)
         model = make_pipeline().fit(X.iloc[train_idx], y[train_idx])
         models.append(model)
         proba = model.predict_proba(X.iloc[test_idx])[:, 1]
@@ -245,7 +245,7 @@ def nested_holdout(
         X_train, y_train = X.iloc[train_idx], y[train_idx]
         selection = select_model(X_train, y_train, business, inner, summarise=False)
         if selection.variant == "smote":
-            check_smote_feasible(y_train, f"training part of outer fold {fold}")
+            check_smote_feasible(y_train, f"training part of outer fold {fold}", config.SMOTE_K_NEIGHBORS)
         model = build_pipeline(selection.variant).fit(X_train, y_train)
         proba = model.predict_proba(X.iloc[test_idx])[:, 1]
         row: dict = {"fold": fold, "variant": selection.variant, "test_rows": len(test_idx)}
