@@ -143,12 +143,15 @@ def test_contributions_cover_every_model_feature_of_every_scored_customer_once(r
 
 
 def test_contributions_add_up_to_the_ranking_of_the_probabilities(runs):
-    """SHAP values sum to the model's score minus the average one, and calibration is monotone in the
-    score: a customer with a larger total contribution never has a lower churn probability."""
+    """Each member's SHAP values sum to its score minus its average one, and its Platt scaling is
+    monotone in that score; the shipped probability averages members calibrated on different months
+    (and floors customers gone longer than any training row), so the summed contributions rank the
+    customers as the probabilities do, nearly but not exactly (0.977 on the synthetic marts, 0.999
+    on the sample)."""
     scores, contributions = runs["second"]["scores"], runs["second"]["contributions"]
     total = contributions.groupby("customer_id")["contribution"].sum()
     joined = scores.set_index("customer_id").join(total.rename("total"))
-    assert joined["total"].corr(joined["churn_probability"], method="spearman") > 0.999
+    assert joined["total"].corr(joined["churn_probability"], method="spearman") > 0.95
 
 
 def test_exported_files_equal_the_table(runs):
