@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from threadpoolctl import threadpool_limits
 
+from ml.base.threads import native_thread_limit
 from ml.forward import config, evaluate, metrics, protocol
 from ml.forward.data import load_snapshots
 
@@ -34,7 +34,7 @@ def out_of_time(snapshots):
     as_ofs = protocol.labelled_as_ofs(snapshots.training)
     split = protocol.out_of_time_split(as_ofs, snapshots.span)
     data = evaluate.split_data(snapshots, split, evaluate.all_columns(snapshots))
-    with threadpool_limits(config.NATIVE_THREADS):
+    with native_thread_limit():
         evaluated = evaluate.evaluate_models(data, ("logreg_none", "recency_only"), snapshots.features)
     return split, data, evaluated
 
