@@ -67,20 +67,30 @@ def replace_table(path: Path, table: str, create_sql: str, frame: pd.DataFrame) 
 
     Readers see the old table or the new one, never a half-written one; a failure rolls back.
     """
+    return replace_tables(path, {FRAME_VIEW: frame}, {table: create_sql})[table]
+
+
+def replace_tables(path: Path, frames: dict[str, pd.DataFrame], create_sql: dict[str, str]) -> dict[str, int]:
+    """Run each table's `create_sql` (reading the `frames`, registered under their keys) in one
+    transaction, so readers see the old set of tables or the new one, never a mix; returns each new
+    table's row count. A failure rolls back."""
     with duckdb.connect(str(path)) as con:
-        con.register(FRAME_VIEW, frame)
+        for name, frame in frames.items():
+            con.register(name, frame)
         con.execute("begin transaction")
         try:
-            con.execute(f"create schema if not exists {table.split('.')[0]}")
-            con.execute(create_sql)
+            for schema in dict.fromkeys(table.split(".")[0] for table in create_sql):
+                con.execute(f"create schema if not exists {schema}")
+            for sql in create_sql.values():
+                con.execute(sql)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
         finally:
-            con.unregister(FRAME_VIEW)
-        (count,) = con.execute(f"select count(*) from {table}").fetchone()
-    return int(count)
+            for name in frames:
+                con.unregister(name)
+        return {table: int(con.execute(f"select count(*) from {table}").fetchone()[0]) for table in create_sql}
 
 
 def export_table(

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from imblearn.pipeline import Pipeline
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
 
-from ml.base.explain import background_sample, model_inputs, shap
+from ml.base.explain import background_sample
 from ml.forward import config, explain, models, protocol
 from ml.forward.data import feature_matrix, label_vector
 
@@ -81,27 +79,15 @@ def fit(name: str, features: tuple[str, ...], split: protocol.Split, rows: Rows)
     return Ensemble(members, *beyond_range_rule(*rows(split.training_as_ofs)))
 
 
-def contributions(ensemble: Ensemble, X_background: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
-    """Per customer and feature, the mean over the member pipelines of their SHAP values (log-odds).
+def contributions(ensemble: Ensemble, X_background: pd.DataFrame, X: pd.DataFrame) -> pd.DataFrame:
+    """Per customer (X's rows) and feature, the mean over the member pipelines of their SHAP values
+    (log-odds), one column per feature any member uses.
 
     Members may keep different features (near-duplicates are dropped per fit): a feature a
     pipeline does not use contributes 0 there. The mean of linear members is itself linear, so
     the contributions stay exact for the logistic regression."""
     used = ensemble.used_columns
     background = background_sample(X_background[used], config.SHAP_BACKGROUND_SIZE)
-    frames = [pipeline_contributions(p, background, X[used]) for p in ensemble.pipelines]
+    frames = [explain.pipeline_contributions(p, background, X[used]) for p in ensemble.pipelines]
     names = [c for c in used if any(c in f.columns for f in frames)]
-    mean = sum(f.reindex(columns=names, fill_value=0.0) for f in frames) / len(frames)
-    return shap.Explanation(values=mean.to_numpy(dtype="float64"), feature_names=names)
-
-
-def pipeline_contributions(pipeline: Pipeline, background: pd.DataFrame, X: pd.DataFrame) -> pd.DataFrame:
-    """SHAP values of one pipeline, named by mart column. For the logistic regression in closed
-    form, coefficient x (input - background mean) on the model's inputs: what shap's interventional
-    LinearExplainer computes, without its per-row overhead (25 s for 43,000 customers)."""
-    model = pipeline.steps[-1][1]
-    if isinstance(model, LogisticRegression):
-        inputs, reference = model_inputs(pipeline, X), model_inputs(pipeline, background).mean()
-        return (inputs - reference) * model.coef_[0]
-    explanation = explain.pipeline_shap(pipeline, background, X)
-    return pd.DataFrame(np.asarray(explanation.values), columns=explanation.feature_names)
+    return sum(f.reindex(columns=names, fill_value=0.0) for f in frames) / len(frames)

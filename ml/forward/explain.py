@@ -1,40 +1,23 @@
-"""SHAP contributions of the forward score: how much each mart column pushes each customer towards churn."""
+"""Per-customer contributions of one fitted forward pipeline: how much each mart column pushes each
+customer towards churn, in log-odds of the uncalibrated model (Platt scaling is a monotone sigmoid
+of it, so a push towards churn here is one in the calibrated probability too)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from imblearn.pipeline import Pipeline
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
 
-from ml.base.explain import background_sample, model_inputs, shap
-from ml.forward import config
+from ml.base.explain import linear_contributions, model_inputs, shap
 
 
-def pipeline_shap(pipeline: Pipeline, X_background: pd.DataFrame, X: pd.DataFrame) -> shap.Explanation:
-    """SHAP in log-odds of the uncalibrated model, on the features it actually sees (named by mart column).
-
-    LinearExplainer for the logistic regression (exact, interventional on a background sample of
-    fit rows); TreeExplainer for the boosted trees (path-dependent, no background needed). Platt
-    scaling is a monotone sigmoid of this score, so a push towards churn here is one in the
-    calibrated probability too.
-    """
+def pipeline_contributions(pipeline: Pipeline, background: pd.DataFrame, X: pd.DataFrame) -> pd.DataFrame:
+    """Exact SHAP values, one column per feature the pipeline uses: in closed form against the
+    background's mean for the logistic regression; shap's TreeExplainer (path-dependent, no
+    background) for the boosted trees."""
     model = pipeline.steps[-1][1]
+    if isinstance(model, LogisticRegression):
+        return linear_contributions(pipeline, X, background)
     inputs = model_inputs(pipeline, X)
-    if isinstance(model, HistGradientBoostingClassifier):
-        explanation = shap.TreeExplainer(model)(inputs)
-    else:
-        background = model_inputs(pipeline, background_sample(X_background, config.SHAP_BACKGROUND_SIZE))
-        explanation = shap.LinearExplainer(model, background)(inputs)
-    explanation.feature_names = list(inputs.columns)
-    return explanation
-
-
-def contributions(explanation: shap.Explanation) -> pd.DataFrame:
-    """One row per customer (the explained rows' order), one float column per feature the model uses.
-
-    Every contribution is kept, signed, not only the largest: the reason codes in SQL add them up
-    by family, so two overlapping features that cancel each other out give no reason.
-    """
-    values = np.asarray(explanation.values, dtype="float64")
-    return pd.DataFrame(values, columns=list(explanation.feature_names))
+    return pd.DataFrame(np.asarray(shap.TreeExplainer(model)(inputs).values), columns=inputs.columns)

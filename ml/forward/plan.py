@@ -31,6 +31,11 @@ class Plan:
     def validation(self) -> str:
         return protocol.validation_status(self.as_ofs, self.backtest)
 
+    def no_labelled_as_of(self) -> str:
+        """Why no forward model can be fitted, when no as-of is labelled."""
+        span = self.snapshots.span
+        return f"no labelled as-of ({span.describe()}; one needs at least {span.need()})"
+
     def validation_section(self) -> dict:
         span = self.snapshots.span
         reasons = {
@@ -43,8 +48,7 @@ class Plan:
                 f"test needs about {span.need(horizons=2)})"
             ),
             config.VALIDATION_NONE: (
-                f"no labelled as-of ({span.describe()}; one needs at least {span.need()}): the seed mode's "
-                f"probability ({config.SEED_SCORES_TABLE}) stands in"
+                f"{self.no_labelled_as_of()}: the seed mode's probability ({config.SEED_SCORES_TABLE}) stands in"
             ),
         }
         return {"status": self.validation, "reason": reasons[self.validation]}

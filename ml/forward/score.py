@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ml.base.warehouse import export_table, warehouse_io_error
+from ml.base.warehouse import export_table, replace_tables, warehouse_io_error
 from ml.forward import config
 
 SCORE_TYPES = {
@@ -102,27 +102,14 @@ def write_scores(path: Path, scores: pd.DataFrame, contributions: pd.DataFrame) 
     Returns the row counts of the scores and of the (long) contributions.
     """
     try:
-        with duckdb.connect(str(path)) as con:
-            con.register("scores_frame", scores)
-            con.register("contributions_frame", contributions)
-            con.execute("begin transaction")
-            try:
-                con.execute(f"create schema if not exists {config.SCORES_TABLE.split('.')[0]}")
-                con.execute(_scores_sql())
-                con.execute(_contributions_sql(contributions))
-                con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
-            finally:
-                con.unregister("scores_frame")
-                con.unregister("contributions_frame")
-            counts = con.execute(
-                f"select (select count(*) from {config.SCORES_TABLE}), (select count(*) from {CONTRIBUTIONS_TABLE})"
-            ).fetchone()
+        counts = replace_tables(
+            path,
+            {"scores_frame": scores, "contributions_frame": contributions},
+            {config.SCORES_TABLE: _scores_sql(), CONTRIBUTIONS_TABLE: _contributions_sql(contributions)},
+        )
     except duckdb.Error as error:
         raise warehouse_io_error(path, f"write {config.SCORES_TABLE} to", error) from error
-    return int(counts[0]), int(counts[1])
+    return counts[config.SCORES_TABLE], counts[CONTRIBUTIONS_TABLE]
 
 
 def export_scores(path: Path, out_dir: Path) -> list[Path]:

@@ -14,7 +14,7 @@ import pandas as pd
 from ml.base.log import log
 from ml.base.outputs import library_versions, prepared_output_dir, warehouse_path
 from ml.base.threads import native_thread_limit
-from ml.forward import config, ensemble, evaluate, explain, fallback, metrics, plots, protocol, score
+from ml.forward import config, ensemble, evaluate, fallback, metrics, plots, protocol, score
 from ml.forward.data import feature_matrix
 from ml.forward.plan import Plan, load_plan, update_metrics
 
@@ -95,41 +95,39 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
     model = ensemble.fit(shipped, snapshots.features, split, rows)
     X_now = feature_matrix(snapshots.scoring, columns)
     proba = model.predict(X_now)
-    explanation = ensemble.contributions(model, X_fit, X_now)
+    by_feature = ensemble.contributions(model, X_fit, X_now)
     version = model_version(shipped, snapshots.fingerprint)
     frame = score.build_scores(snapshots.scoring, proba, shipped, version, plan.validation, datetime.now(UTC))
-    contributions = score.build_contributions(snapshots.scoring, explain.contributions(explanation))
+    contributions = score.build_contributions(snapshots.scoring, by_feature)
     written = write_back(frame, contributions, out_dir, proba)
     joblib.dump(model, out_dir / config.MODEL_FILE)
     metadata = {
         "model_name": shipped,
         "model_version": version,
         "validation": plan.validation,
-        "features": list(explanation.feature_names),
+        "features": list(by_feature.columns),
         "split": split.as_dict(),
         "calibration": f"{config.CALIBRATION_METHOD}, averaged over {len(split.members)} member(s)",
         "library_versions": library_versions(),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (out_dir / config.MODEL_METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
-    importance = np.abs(np.asarray(explanation.values)).mean(axis=0)
-    ranked = sorted(zip(explanation.feature_names, importance, strict=True), key=lambda item: -item[1])
+    ranked = by_feature.abs().mean().sort_values(ascending=False, kind="stable")
     return {
         **written,
         "model_name": shipped,
         "model_version": version,
         "split": split.as_dict(),
-        "features_used": list(explanation.feature_names),
+        "features_used": list(by_feature.columns),
         "customers_beyond_training_recency": int(model.beyond_range(X_now).sum()),
-        "mean_abs_shap_top10": {name: float(value) for name, value in ranked[:10]},
+        "mean_abs_shap_top10": {name: float(value) for name, value in ranked.head(10).items()},
     }
 
 
 def score_fallback(plan: Plan, out_dir: Path) -> dict:
     """No labelled as-of: the seed mode's probability, no reasons, validation `none`."""
     snapshots = plan.snapshots
-    why = plan.validation_section()["reason"].split(": the seed mode's")[0]
-    proba = fallback.seed_probabilities(warehouse_path(), snapshots.scoring[config.ID_COLUMN], why)
+    proba = fallback.seed_probabilities(warehouse_path(), snapshots.scoring[config.ID_COLUMN], plan.no_labelled_as_of())
     version = model_version(config.FALLBACK_MODEL, snapshots.fingerprint)
     frame = score.build_scores(
         snapshots.scoring, proba, config.FALLBACK_MODEL, version, plan.validation, datetime.now(UTC)

@@ -12,6 +12,7 @@ from imblearn.pipeline import Pipeline
 from sklearn.linear_model import LogisticRegression
 
 from ml.base.explain import background_sample, load_shap, model_inputs
+from ml.base.explain import linear_contributions as base_linear_contributions
 from ml.seed import config
 
 if TYPE_CHECKING:
@@ -44,16 +45,10 @@ class Contributions:
 
 
 def linear_contributions(pipeline: Pipeline, X: pd.DataFrame) -> Contributions:
-    """Exact contributions of each feature to each row's log-odds: coefficient x the feature as the
-    model sees it (log1p, imputed, standardised).
-
-    The scaler centres the training rows on 0, so this is the linear model's SHAP value against the
-    mean of all its training rows, computed in one product instead of sampling a background. The
-    contributions plus the intercept are the model's log-odds.
-    """
-    inputs = model_inputs(pipeline, X)
-    coefficients = pipeline.steps[-1][1].coef_[0]
-    return Contributions(inputs.to_numpy() * coefficients, list(inputs.columns))
+    """Exact contributions of each feature to each row's log-odds against the mean of all the
+    training rows (ml.base.explain.linear_contributions); they plus the intercept are the log-odds."""
+    frame = base_linear_contributions(pipeline, X)
+    return Contributions(frame.to_numpy(), list(frame.columns))
 
 
 def mean_abs_importance(explanation: shap.Explanation) -> dict[str, float]:

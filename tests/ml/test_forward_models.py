@@ -87,15 +87,17 @@ def test_hanley_mcneil_standard_error_is_near_the_bootstrap_spread():
 
 
 def test_linear_contributions_in_closed_form_equal_shaps_linear_explainer():
-    from ml.forward import ensemble, explain
+    from ml.base.explain import model_inputs, shap
+    from ml.forward import explain
 
     X, y = synthetic_split(seed=5)
     pipeline = models.build_candidate("logreg_none", tuple(X.columns)).fit(X, y)
     # 100 rows: shap's LinearExplainer subsamples a larger background to 100 rows for its mean.
     background = X.sample(n=100, random_state=0)
-    closed_form = ensemble.pipeline_contributions(pipeline, background, X)
-    reference = explain.pipeline_shap(pipeline, background, X)
-    expected = pd.DataFrame(np.asarray(reference.values), columns=reference.feature_names)
+    closed_form = explain.pipeline_contributions(pipeline, background, X)
+    inputs = model_inputs(pipeline, X)
+    reference = shap.LinearExplainer(pipeline.steps[-1][1], model_inputs(pipeline, background))(inputs)
+    expected = pd.DataFrame(np.asarray(reference.values), columns=inputs.columns)
     pd.testing.assert_frame_equal(closed_form[expected.columns], expected, check_names=False, atol=1e-9)
 
 
