@@ -25,7 +25,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline import config, deliver
-from pipeline.build import dbt_command, dbt_link, load_gate, publish
+from pipeline.build import dbt_command, dbt_link, load_gate, publish, tied_child
+from pipeline.build.kill_point import kill_point
 from pipeline.build.progress import Progress, plural, where_to_open
 from pipeline.ingest import LoadSummary, load_raw_lines
 from pipeline.sample.bundled import ensure_sample
@@ -80,7 +81,8 @@ def run_dbt_build(database: Path, dbt_vars: str | None, nodes: list[str], verbos
     # Through one fixed path for every warehouse: dbt's partial parsing survives a change of warehouse.
     with dbt_link.linked(database) as link:
         command = dbt_command.build_command(dbt_vars, nodes, verbose)
-        return _finished_dbt(subprocess.run(command, env=_build_env(link), cwd=config.REPO_ROOT).returncode)
+        exit_code = subprocess.run(tied_child.command(command), env=_build_env(link), cwd=config.REPO_ROOT).returncode
+        return _finished_dbt(exit_code)
 
 
 # Imported while dbt builds (this process only waits for it then): the dashboard's charting stack
@@ -102,7 +104,9 @@ def import_in_background(modules: tuple[str, ...] = AFTER_DBT_MODULES) -> None:
 
 def load(database: Path, data: Path) -> LoadSummary:
     with duckdb.connect(str(database), config=config.duckdb_settings()) as con:
-        return load_raw_lines(con, data)
+        summary = load_raw_lines(con, data)
+        kill_point("load")
+        return summary
 
 
 def _describe_load(data: Path) -> Callable[[LoadSummary], str]:
@@ -121,10 +125,10 @@ def load_while_dbt_starts(
     nodes = dbt_command.selection(after_ml=False, with_unit_tests=options.with_unit_tests)
     command = dbt_command.build_command(dbt_vars, nodes, options.verbose)
     with dbt_link.linked(database) as link:
-        gate = load_gate.LoadGate()
+        gate = load_gate.LoadGate(database.parent)  # in the scratch release: a killed build's goes with it
         try:
             env = {**_build_env(link), load_gate.GATE_ENV: str(gate.path)}
-            dbt = subprocess.Popen(command, env=env, cwd=config.REPO_ROOT)
+            dbt = subprocess.Popen(tied_child.command(command), env=env, cwd=config.REPO_ROOT)
             try:
                 summary = progress.stage("load", load, database, data, describe=_describe_load(data))
             except BaseException:
@@ -147,7 +151,8 @@ def run_ml_step(database: Path, ml_dir: Path, verbose: bool) -> None:
     detail_log = ml_dir / ML_DETAIL_LOG_NAME
     if not verbose:
         env[ML_DETAIL_LOG_ENV] = str(detail_log)
-    exit_code = subprocess.run([sys.executable, "-m", "ml", "run"], env=env, cwd=config.REPO_ROOT).returncode
+    command = tied_child.command([sys.executable, "-m", "ml", "run"])
+    exit_code = subprocess.run(command, env=env, cwd=config.REPO_ROOT).returncode
     if exit_code != 0:
         message = f"the ml step failed (exit code {exit_code}): its error is above"
         if detail_log.is_file():  # the scratch release is discarded: keep what the step logged
@@ -212,6 +217,7 @@ def _stages(
                     "dbt build after ml", run_dbt_build, database, dbt_vars, nodes, options.verbose, describe=str
                 )
         write_deliverables(database, layout.exports_in(scratch), progress)
+        kill_point("deliverables")
         release, notes = publish.publish(layout)
     except BaseException as error:
         publish.discard_scratch(layout)
@@ -236,7 +242,8 @@ def build_warehouse(
     layout = _layout(warehouse, exports_dir, ml_output_dir)
     data = Path(data) if data else ensure_sample(say=progress.say)
     try:
-        with publish.build_lock(layout):
+        with publish.build_lock(layout, say=progress.say):
+            kill_point("locked")
             summary, release, notes = _stages(layout, data, dbt_vars, run_ml, options, progress)
     except publish.BuildInProgress as error:
         raise BuildFailed(str(error)) from None
