@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.ingest.columns import CANONICAL_COLUMNS, describe_missing, map_columns
+from pipeline.ingest.csv_lines import first_unreadable_line, record_line
 from pipeline.ingest.encoding import detect_encoding
 from pipeline.ingest.errors import InputDataError
 from pipeline.ingest.formats import FileFormat, detect_format
@@ -110,13 +111,14 @@ def _delimiter(path: Path, encoding: str) -> str:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     encoding = detect_encoding(path)
+    delimiter = _delimiter(path, encoding)
     # all_varchar: types are checked by our own validation, which names the bad line and value;
     # the sniffer would otherwise fail with a message about its own guesses.
     # Dialect pinned (the header's delimiter, RFC 4180 quoting, strict mode): left to the sniffer, an
     # unterminated quote is read as a literal character and the line loads silently garbled.
     source = (
         f"read_csv({sql_string(str(path))}, header = true, all_varchar = true, "
-        f"encoding = {sql_string(encoding)}, delim = {sql_string(_delimiter(path, encoding))}, "
+        f"encoding = {sql_string(encoding)}, delim = {sql_string(delimiter)}, "
         "quote = '\"', escape = '\"', strict_mode = true)"
     )
     try:
@@ -124,11 +126,21 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
         _create_raw_input(con, source, _require_columns(path, list(types)), types)
         line_count = _count(con)
     except duckdb.Error as error:
+        # DuckDB names no line for a record with too few or too many fields: find it.
+        found = first_unreadable_line(path, encoding, delimiter)
+        if found:
+            raise InputDataError(path, f"cannot be read as CSV: {found[1]}", location=f"line {found[0]}") from error
         raise InputDataError(path, f"cannot be read as CSV ({_first_line(error)})") from error
     if line_count == 0:
         raise InputDataError(path, "has a header but no data lines")
-    # The header is line 1, so data record n sits on line n + 1 (quoted newlines aside).
-    return RawInput(path, FileFormat.CSV, encoding, line_count, lambda n: f"line {n + 1}")
+    # Record n is on line n + 1 only without quoted newlines or blank lines before it: count them.
+    return RawInput(
+        path,
+        FileFormat.CSV,
+        encoding,
+        line_count,
+        lambda n: f"line {record_line(path, encoding, delimiter, n) or n + 1}",
+    )
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
