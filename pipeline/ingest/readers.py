@@ -125,11 +125,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
         types = _describe(con, source)
         _create_raw_input(con, source, _require_columns(path, list(types)), types)
         line_count = _count(con)
-    except duckdb.Error as error:
-        # DuckDB names no line for a record with too few or too many fields: find it.
+    except (duckdb.Error, InputDataError) as error:
+        # DuckDB names no line for a record with too few or too many fields (and with one such
+        # record its sniffer may take it for the header, so columns seem missing): find it.
         found = first_unreadable_line(path, encoding, delimiter)
         if found:
             raise InputDataError(path, f"cannot be read as CSV: {found[1]}", location=f"line {found[0]}") from error
+        if isinstance(error, InputDataError):
+            raise
         raise InputDataError(path, f"cannot be read as CSV ({_first_line(error)})") from error
     if line_count == 0:
         raise InputDataError(path, "has a header but no data lines")
