@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -228,6 +229,23 @@ def _stages(
     return summary, release, notes
 
 
+# DuckDB reports a failed write as an IO or a transaction error (a commit whose log could not be written).
+FILE_SYSTEM_FAILURE = re.compile(r"could not write|no space left|file too large|read-only|permission denied", re.I)
+
+
+def _file_system_failure(error: OSError | duckdb.Error, layout: publish.Layout) -> str:
+    """One sentence for a disk that is full, a folder that is read-only, a file over a size limit."""
+    if isinstance(error, OSError):
+        reason = f"{error.strerror or error} ({error.filename})" if error.filename else str(error)
+    else:
+        reason = str(error).strip().splitlines()[0]
+    kept = "the last good release is unchanged" if layout.warehouse.exists() else "nothing was published"
+    return (
+        f"the build could not write its release next to {layout.warehouse}: {reason}. "
+        f"Free some disk space or make the folder writable and build again; {kept}"
+    )
+
+
 def build_warehouse(
     data: Path | None = None,
     dbt_vars: str | None = None,
@@ -247,6 +265,10 @@ def build_warehouse(
             summary, release, notes = _stages(layout, data, dbt_vars, run_ml, options, progress)
     except publish.BuildInProgress as error:
         raise BuildFailed(str(error)) from None
+    except (OSError, duckdb.Error) as error:
+        if isinstance(error, duckdb.Error) and not FILE_SYSTEM_FAILURE.search(str(error)):
+            raise
+        raise BuildFailed(_file_system_failure(error, layout)) from None
     for note in notes:
         progress.say(note)
     seconds = time.perf_counter() - started
