@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -16,6 +17,9 @@ from pipeline.ingest.encoding import detect_encoding
 from pipeline.ingest.errors import InputDataError
 from pipeline.ingest.formats import FileFormat, detect_format
 from pipeline.sql import sql_string
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RAW_INPUT = "raw_input"
 
@@ -146,6 +150,27 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     )
 
 
+# A report's title (often merged across the columns) and blank rows above the header: how many rows
+# are searched for it.
+TITLE_ROWS = 5
+
+
+def _below_title_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The sheet's data under its real header, and the sheet row of that header (1 when it is first).
+
+    A sheet whose first row is not the header (a merged title row, a blank row) would otherwise be
+    skipped for want of columns."""
+    if not map_columns([str(c) for c in frame.columns])[1]:
+        return frame, 1
+    for index in range(min(TITLE_ROWS, len(frame))):
+        cells = ["" if value is None else str(value) for value in frame.iloc[index]]
+        if not map_columns(cells)[1]:
+            below = frame.iloc[index + 1 :].reset_index(drop=True)
+            below.columns = cells
+            return below, index + 2
+    return frame, 1
+
+
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     import pandas as pd  # only workbooks need it; importing it up front delayed dbt's start by 0.4 s
 
@@ -157,10 +182,12 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     if not sheets or all(frame.empty for frame in sheets.values()):
         raise InputDataError(path, "workbook has no data rows")
     frames = []
-    boundaries: list[tuple[int, str]] = []  # (first raw_line_number of the sheet, sheet name)
+    # (first raw_line_number of the sheet, sheet name, the sheet's row of its header)
+    boundaries: list[tuple[int, str, int]] = []
     skipped: list[tuple[str, InputDataError]] = []
     first_line = 1
     for name, frame in sheets.items():
+        frame, header_row = _below_title_rows(frame)
         try:
             mapping = _require_columns(Path(f"{path} (sheet {name!r})"), [str(c) for c in frame.columns])
         except InputDataError as error:
@@ -169,7 +196,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
         renamed = frame[[mapping[c] for c in CANONICAL_COLUMNS]]
         renamed.columns = list(CANONICAL_COLUMNS)
         frames.append(renamed)
-        boundaries.append((first_line, name))
+        boundaries.append((first_line, name, header_row))
         first_line += len(renamed)
     if not frames:
         raise skipped[0][1]
@@ -184,8 +211,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     _create_raw_input(con, "raw_xlsx_frame", {c: c for c in CANONICAL_COLUMNS}, {}, order_by="order by sheet_row_order")
 
     def locate(n: int) -> str:
-        start, name = max(b for b in boundaries if b[0] <= n)
-        return f"sheet {name!r} row {n - start + 2}"  # row 1 is the header
+        start, name, header_row = max((b for b in boundaries if b[0] <= n), key=lambda b: b[0])
+        return f"sheet {name!r} row {n - start + header_row + 1}"
 
     return RawInput(path, FileFormat.XLSX, None, len(text), locate)
 

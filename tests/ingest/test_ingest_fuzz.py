@@ -203,3 +203,52 @@ def test_every_mangle_of_one_file_is_named_by_its_line(mangle: str) -> None:
     """Each mangle at least once, whatever hypothesis draws: CRLF, a BOM, semicolons, a blank line."""
     spec = {"encoding": "utf-8-sig", "delimiter": ";", "newline": "\r\n", "extra_columns": ["Notes"]}
     check_load(spec | {"blank_after": {0}, "rows": FIXED_ROWS, "mangle": mangle, "mangled": len(FIXED_ROWS) - 1})
+
+
+@st.composite
+def workbooks(draw: st.DrawFn) -> dict:
+    return {
+        "title_rows": draw(st.integers(0, 3)),  # a merged title, then blank rows, above the header
+        "extra_sheets": draw(st.lists(st.sampled_from(["notes", "empty", "pivot"]), unique=True, max_size=3)),
+        "split": draw(st.integers(1, 5)),  # data rows on the first sheet; the rest on a second
+        "bad_row": draw(st.one_of(st.none(), st.integers(0, 5))),
+    }
+
+
+def _write_workbook(spec: dict, path: Path) -> str | None:
+    """The workbook, and where its bad cell is ('sheet ... row n'), if it has one."""
+    from tests.ingest.conftest import synthetic_lines
+
+    lines = synthetic_lines().astype({"Quantity": object})
+    if spec["bad_row"] is not None:
+        lines.loc[spec["bad_row"], "Quantity"] = "a dozen"
+    parts = {"2010": lines.iloc[: spec["split"]], "2011": lines.iloc[spec["split"] :]}
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        for extra in spec["extra_sheets"]:
+            frame = {"notes": pd.DataFrame({"Note": ["exported"]}), "empty": pd.DataFrame(), "pivot": lines.head(0)}
+            frame[extra].to_excel(writer, sheet_name=extra, index=False)
+        for name, part in parts.items():
+            part.to_excel(writer, sheet_name=name, index=False, startrow=spec["title_rows"])
+            if spec["title_rows"]:
+                writer.sheets[name].merge_range(0, 0, 0, len(UCI_COLUMNS) - 1, f"Sales {name}")
+    if spec["bad_row"] is None:
+        return None
+    sheet = "2010" if spec["bad_row"] < spec["split"] else "2011"
+    row_in_sheet = spec["bad_row"] - (0 if sheet == "2010" else spec["split"])
+    return f"sheet {sheet!r} row {spec['title_rows'] + row_in_sheet + 2}"
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(spec=workbooks())
+def test_a_fuzzed_workbook_loads_every_row_or_names_the_sheet_and_row(spec: dict) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book with 'quotes'.xlsx"
+        bad_cell = _write_workbook(spec, path)
+        try:
+            loaded = _load(path)
+        except InputDataError as error:
+            assert bad_cell is not None, f"a good workbook was refused: {error}"
+            assert str(error).startswith(f"{path}:") and error.location == bad_cell, str(error)
+            return
+    assert bad_cell is None, f"the bad cell at {bad_cell} loaded in silence"
+    assert list(loaded["InvoiceNo"]) == ["900001", "900001", "C900002", "900003", "900004", "900005"]
