@@ -4,8 +4,8 @@ succeeds; that final build is a rerun of the shared release's file, identical to
 stated time fields (docs/reliability.md).
 
 One chain of builds, each killed at a later point than the one before, so that every build starts
-on what a killed one left at the stage before: the lock, the load, dbt (a seed, a mart, a data
-test), the ml step (once its first mode wrote its tables), the deliverables. The points come from
+on what a killed one left at the stage before: the lock, the fresh scratch release, the load, dbt
+(a table model, a data test), the ml step (once its first mode wrote its tables), the deliverables. The points come from
 the build's test hook (LIFECYCLE_KILL_AT) or from a line dbt or the ml step prints (`--verbose`).
 The three points inside the publish switch are killed on fake releases: it is the same code, and a
 whole build to reach each would cost minutes."""
@@ -50,9 +50,9 @@ class KillPoint:
 
 CHAIN = (
     KillPoint("lock", hook="locked"),
+    KillPoint("scratch", hook="scratch"),
     KillPoint("load", hook="load"),
-    KillPoint("dbt seeds", line=r"START seed file"),
-    KillPoint("dbt models", line=r"START sql table model marts\."),
+    KillPoint("dbt models", line=r"START sql table model "),
     KillPoint("dbt tests", line=r"START test "),
     KillPoint("ml step", line=r"^\[ml\] seed mode"),
     KillPoint("deliverables", hook="deliverables", run_ml=False),

@@ -207,6 +207,7 @@ def _stages(
 ) -> tuple[LoadSummary, Path, list[str]]:
     """Every stage into the scratch release, then publish it; a failure discards the scratch."""
     scratch = publish.fresh_scratch(layout)
+    kill_point("scratch")
     database = layout.database_in(scratch)
     try:
         summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
