@@ -54,6 +54,8 @@ def cohort_retention(data: DashboardData) -> alt.LayerChart:
                 subtitle="The last diagonal is the snapshot's month, which is not over.",
             ),
         )
+        # A month with only returns has a cell and no buyer: left blank like a month with nothing.
+        .transform_filter("datum.active_customers > 0")
         .transform_calculate(retention="datum.active_customers / datum.cohort_customers")
         .encode(
             x=alt.X("months_since:O", title="months since the first purchase"),
