@@ -14,8 +14,9 @@ def _fake_marts(path: Path, with_scores: bool) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
         for export in MART_EXPORTS:
-            key = "report_order" if export.order_by == "1" else export.order_by
-            con.execute(f"create table {export.table} as select * from (values ('b'), ('a')) as t({key})")
+            keys = ["report_order"] if export.order_by == "1" else [k.strip() for k in export.order_by.split(",")]
+            rows = ", ".join("(" + ", ".join([f"'{value}'"] * len(keys)) + ")" for value in "ba")
+            con.execute(f"create table {export.table} as select * from (values {rows}) as t({', '.join(keys)})")
         if with_scores:
             con.execute("create schema ml")
             con.execute("create table ml.churn_scores as select 'a' as customer_id, 0.5 as churn_probability")

@@ -60,6 +60,9 @@ MART_EXPORTS: tuple[MartExport, ...] = (
     MartExport("marts.segment_ltv", "segment_ltv.csv", "segment_key"),
     MartExport("marts.churn_threshold", "churn_threshold.csv", "1"),
     MartExport("marts.cleaning_audit", "cleaning_audit.csv", "report_order"),
+    MartExport("marts.customer_cohorts", "customer_cohorts.csv", "cohort_month, months_since_first_purchase"),
+    MartExport("marts.customer_lifecycle_stages", "customer_lifecycle_stages.csv", "customer_id, stage_month"),
+    MartExport("marts.lifecycle_stage_flows", "lifecycle_stage_flows.csv", "stage_month, from_stage, to_stage"),
 )
 
 # Written when the table exists: the ml step's scores, and the marts built on them after it.
