@@ -14,7 +14,7 @@ import pandas as pd
 from ml.base.log import log
 from ml.base.outputs import library_versions, prepared_output_dir, warehouse_path
 from ml.base.threads import native_thread_limit
-from ml.forward import config, ensemble, evaluate, fallback, metrics, plots, protocol, score
+from ml.forward import config, ensemble, evaluate, fallback, metrics, protocol, score
 from ml.forward.data import feature_matrix
 from ml.forward.plan import Plan, load_plan, update_metrics
 
@@ -188,6 +188,8 @@ def _forward() -> Path:
 
 
 def _forward_evaluate() -> Path:
+    from ml.forward import plots  # matplotlib: the evaluation draws, the production run does not
+
     out_dir, plan = prepared_output_dir(), load_plan()
     if plan.out_of_time is None:
         log(f"forward-evaluate: nothing to evaluate out of time ({plan.validation_section()['reason']})")
