@@ -105,8 +105,11 @@ def run_backtest(
     return steps
 
 
-def choose_shipped(steps_before_test: list[BacktestStep]) -> dict:
-    """The shipping rule (config.SHIPPING_*) on the backtest as-ofs before T."""
+def choose_shipped(
+    steps_before_test: list[BacktestStep], candidates: tuple[str, ...] = config.SHIPPING_CANDIDATES
+) -> dict:
+    """The shipping rule (config.SHIPPING_*) among `candidates` (simplest first) on the backtest
+    as-ofs before T."""
     metric = config.SHIPPING_METRIC
     if not steps_before_test:
         return {
@@ -115,15 +118,15 @@ def choose_shipped(steps_before_test: list[BacktestStep]) -> dict:
             "reason": f"too little history for a choice, so the simplest candidate ({config.DEFAULT_SHIPPED}) ships",
         }
     per_as_of = [step.metrics() for step in steps_before_test]
-    means = {c: float(np.mean([m[c][metric] for m in per_as_of])) for c in config.CANDIDATES}
-    best = max(config.CANDIDATES, key=lambda c: means[c])  # max keeps the first (simplest) of equals
+    means = {c: float(np.mean([m[c][metric] for m in per_as_of])) for c in candidates}
+    best = max(candidates, key=lambda c: means[c])  # max keeps the first (simplest) of equals
     errors = [
         metrics.auc_standard_error(step.y_test, m[best][metric])
         for step, m in zip(steps_before_test, per_as_of, strict=True)
     ]
     standard_error = float(np.sqrt(np.sum(np.square(errors))) / len(errors))
     bar = means[best] - standard_error
-    shipped = next(c for c in config.CANDIDATES if means[c] >= bar)
+    shipped = next(c for c in candidates if means[c] >= bar)
     if shipped == best:
         reason = (
             f"{best} has the best mean {metric} ({means[best]:.4f}) and nothing simpler is within one standard error"
@@ -138,7 +141,7 @@ def choose_shipped(steps_before_test: list[BacktestStep]) -> dict:
         "rule": config.SHIPPING_RULE,
         "metric": metric,
         "chosen_on_test_as_ofs": [f"{s.data.split.test_as_of:%Y-%m-%d}" for s in steps_before_test],
-        "simplicity_order": list(config.CANDIDATES),
+        "simplicity_order": list(candidates),
         "means": means,
         "best": best,
         "standard_error": standard_error,

@@ -33,8 +33,9 @@ def choose(plan: Plan) -> tuple[dict, list[evaluate.BacktestStep]]:
     sampled = (
         f" (a stratified sample of {len(training):,} rows)" if len(training) < len(plan.snapshots.training) else ""
     )
-    log(f"forward: comparing {len(config.CANDIDATES)} candidates on {len(before)} backtest as-of(s) before T{sampled}")
-    steps = evaluate.run_backtest(plan.snapshots, before, config.CANDIDATES, log, training)
+    candidates = config.SHIPPING_CANDIDATES
+    log(f"forward: comparing {len(candidates)} candidates on {len(before)} backtest as-of(s) before T{sampled}")
+    steps = evaluate.run_backtest(plan.snapshots, before, candidates, log, training, uncalibrated=False)
     choice = evaluate.choose_shipped(steps)
     log(f"  shipping rule: {choice['reason']}")
     return choice, steps
@@ -200,6 +201,8 @@ def _forward_evaluate() -> Path:
     choice = evaluate.choose_shipped(steps[:-1])
     shipped = choice["shipped"]
     log(f"  shipping rule: {choice['reason']}")
+    every_candidate = evaluate.choose_shipped(steps[:-1], config.CANDIDATES)
+    log(f"  the same rule among every candidate, rebalanced ones included: {every_candidate['reason']}")
     test_step = steps[-1]
     y = test_step.y_test
     log(f"bootstrap 95 % intervals on T ({config.BOOTSTRAP_RESAMPLES} resamples of {len(y):,} customers)")
@@ -241,6 +244,7 @@ def _forward_evaluate() -> Path:
         {
             "out_of_time": {"split": plan.out_of_time.as_dict(), **out_of_time},
             "evaluated_shipping": choice,
+            "all_candidates_shipping": every_candidate,
             "calibration_on_test": calibration,
             "backtest": table,
             "ablation": ablation,
