@@ -26,7 +26,7 @@ class SplitData:
         return len(self.rows(self.split.training_as_ofs)[1])
 
 
-def choice_sample(training: pd.DataFrame, limit: int = config.CHOICE_SAMPLE_ROWS) -> pd.DataFrame:
+def stratified_sample(training: pd.DataFrame, limit: int) -> pd.DataFrame:
     """At most about `limit` rows, the same share of every (as-of, label) cell (fixed seed)."""
     if len(training) <= limit:
         return training
@@ -35,11 +35,17 @@ def choice_sample(training: pd.DataFrame, limit: int = config.CHOICE_SAMPLE_ROWS
 
 
 def split_data(
-    snapshots: Snapshots, split: protocol.Split, columns: tuple[str, ...], frame: pd.DataFrame | None = None
+    snapshots: Snapshots,
+    split: protocol.Split,
+    columns: tuple[str, ...],
+    frame: pd.DataFrame | None = None,
+    fit_frame: pd.DataFrame | None = None,
 ) -> SplitData:
-    """`frame`: the labelled rows to fit and test on (default: all of them; choose() passes a sample)."""
-    rows = ensemble.rows_reader(snapshots.training if frame is None else frame, columns)
-    return SplitData(split, rows, rows((split.test_as_of,)) if split.test_as_of is not None else None)
+    """`frame`: the labelled rows to fit and test on (default: all of them; choose() passes a sample);
+    `fit_frame`: other rows to fit on (a sample where the data is large), the test rows still `frame`'s."""
+    test_rows = ensemble.rows_reader(snapshots.training if frame is None else frame, columns)
+    rows = test_rows if fit_frame is None else ensemble.rows_reader(fit_frame, columns)
+    return SplitData(split, rows, test_rows((split.test_as_of,)) if split.test_as_of is not None else None)
 
 
 def all_columns(snapshots: Snapshots) -> tuple[str, ...]:
@@ -92,11 +98,12 @@ def run_backtest(
     progress: Progress,
     frame: pd.DataFrame | None = None,
     uncalibrated: bool = True,
+    fit_frame: pd.DataFrame | None = None,
 ) -> list[BacktestStep]:
     steps = []
     columns = all_columns(snapshots)
     for split in splits:
-        data = split_data(snapshots, split, columns, frame)
+        data = split_data(snapshots, split, columns, frame, fit_frame)
         progress(
             f"  test as-of {split.test_as_of:%Y-%m-%d}: {split.describe()} ({data.training_rows():,} rows), "
             f"test {len(data.test[1]):,} customers"
