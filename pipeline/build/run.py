@@ -78,14 +78,6 @@ def _finished_dbt(exit_code: int) -> str:
     return dbt_command.summary()
 
 
-def run_dbt_build(database: Path, dbt_vars: str | None, nodes: list[str], verbose: bool = False) -> str:
-    # Through one fixed path for every warehouse: dbt's partial parsing survives a change of warehouse.
-    with dbt_link.linked(database) as link:
-        command = dbt_command.build_command(dbt_vars, nodes, verbose)
-        exit_code = subprocess.run(tied_child.command(command), env=_build_env(link), cwd=config.REPO_ROOT).returncode
-        return _finished_dbt(exit_code)
-
-
 # Imported while dbt builds (this process only waits for it then): the dashboard's charting stack
 # (altair, pandas) takes about 1.1 s to import, pantab 0.2 s, and dbt leaves a core mostly idle.
 AFTER_DBT_MODULES = ("pipeline.deliver.dashboard", "pantab")
@@ -118,12 +110,19 @@ def _describe_load(data: Path) -> Callable[[LoadSummary], str]:
     return describe
 
 
-def load_while_dbt_starts(
-    database: Path, data: Path, dbt_vars: str | None, options: BuildOptions, progress: Progress
-) -> LoadSummary:
-    """The load stage, then the dbt build stage; dbt's start-up runs during the load, and the modules
-    of the stages after dbt are imported while it builds."""
-    nodes = dbt_command.selection(after_ml=False, with_unit_tests=options.with_unit_tests)
+def while_dbt_starts(
+    database: Path,
+    dbt_vars: str | None,
+    nodes: list[str],
+    options: BuildOptions,
+    progress: Progress,
+    before: tuple[str, Callable[[], object]],
+    name: str,
+) -> object:
+    """Run the stage `before` (the load, or the ml step: each writes the warehouse) while dbt starts;
+    dbt's plugin holds it at a gate until that stage has finished, then the dbt stage `name` runs.
+    dbt's start-up (imports, loading the parsed project: a few seconds of one core) so overlaps a
+    stage that mostly keeps the other core busy, instead of following it."""
     command = dbt_command.build_command(dbt_vars, nodes, options.verbose)
     with dbt_link.linked(database) as link:
         gate = load_gate.LoadGate(database.parent)  # in the scratch release: a killed build's goes with it
@@ -131,19 +130,33 @@ def load_while_dbt_starts(
             env = {**_build_env(link), load_gate.GATE_ENV: str(gate.path)}
             dbt = subprocess.Popen(tied_child.command(command), env=env, cwd=config.REPO_ROOT)
             try:
-                summary = progress.stage("load", load, database, data, describe=_describe_load(data))
+                result = before[1]()
             except BaseException:
                 dbt.kill()
                 dbt.wait()
                 raise
             gate.release(loaded=True)
             if options.verbose:
-                progress.say(f"{' '.join(['dbt', 'build', *nodes])} (started during the load)")
-            import_in_background()
-            progress.stage("dbt build", lambda: _finished_dbt(dbt.wait()), describe=str)
+                progress.say(f"{' '.join(['dbt', 'build', *nodes])} (started during the {before[0]})")
+            progress.stage(name, lambda: _finished_dbt(dbt.wait()), describe=str)
         finally:
             gate.remove()
-    return summary
+    return result
+
+
+def load_while_dbt_starts(
+    database: Path, data: Path, dbt_vars: str | None, options: BuildOptions, progress: Progress
+) -> LoadSummary:
+    """The load stage, then the dbt build stage; the modules of the stages after dbt are imported
+    while it builds."""
+
+    def load_stage() -> LoadSummary:
+        summary = progress.stage("load", load, database, data, describe=_describe_load(data))
+        import_in_background()
+        return summary
+
+    nodes = dbt_command.selection(after_ml=False, with_unit_tests=options.with_unit_tests)
+    return while_dbt_starts(database, dbt_vars, nodes, options, progress, ("load", load_stage), "dbt build")
 
 
 def run_ml_step(database: Path, ml_dir: Path, verbose: bool) -> None:
@@ -212,12 +225,18 @@ def _stages(
     try:
         summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
         if run_ml:
-            progress.stage("ml step", run_ml_step, database, layout.ml_in(scratch), options.verbose)
+
+            def ml_step() -> None:
+                progress.stage("ml step", run_ml_step, database, layout.ml_in(scratch), options.verbose)
+
             if dbt_command.has_ml_downstream():
+                # The dbt build of the marts that read ml tables starts during the ml step.
                 nodes = dbt_command.selection(after_ml=True, with_unit_tests=options.with_unit_tests)
-                progress.stage(
-                    "dbt build after ml", run_dbt_build, database, dbt_vars, nodes, options.verbose, describe=str
+                while_dbt_starts(
+                    database, dbt_vars, nodes, options, progress, ("ml step", ml_step), "dbt build after ml"
                 )
+            else:
+                ml_step()
         write_deliverables(database, layout.exports_in(scratch), progress)
         kill_point("deliverables")
         release, notes = publish.publish(layout)
