@@ -51,8 +51,10 @@ def test_tables_of_many_record_batches_arrive_whole(tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema marts")
         for export in MART_EXPORTS:
-            key = "report_order" if export.order_by == "1" else export.order_by
-            con.execute(f"create table {export.table} as select * from (values ('b'), ('a')) as t({key})")
+            keys = ["report_order"] if export.order_by == "1" else export.order_by.split(", ")
+            columns = ", ".join(keys)
+            values = ", ".join("'b'" for _ in keys) + "), (" + ", ".join("'a'" for _ in keys)
+            con.execute(f"create table {export.table} as select * from (values ({values})) as t({columns})")
         con.execute(
             "create or replace table marts.customer_rfm as select cast(i as varchar) as customer_id, "
             f"cast(i as double) as spend from range({lines}) as t(i)"
