@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import config, deliver
-from pipeline.build import dbt_command, dbt_link, load_gate, publish
+from pipeline.build import dbt_command, dbt_link, load_gate, publish, spark
 from pipeline.build.progress import Progress, plural, where_to_open
 from pipeline.ingest import LoadSummary, load_raw_lines
 from pipeline.sample.bundled import ensure_sample
@@ -45,11 +45,13 @@ class BuildFailed(Exception):
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: `verbose` shows every line of dbt and of the ml step, `with_unit_tests` adds
-    dbt's unit tests (make test), `peak_memory` puts the peak RSS on stage lines (make bench)."""
+    dbt's unit tests (make test), `peak_memory` puts the peak RSS on stage lines (make bench),
+    `target` the dbt target (None: the profile's DuckDB; `spark`: pipeline/build/spark.py)."""
 
     verbose: bool = False
     with_unit_tests: bool = False
     peak_memory: bool = False
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,14 +205,12 @@ def _stages(
     scratch = publish.fresh_scratch(layout)
     database = layout.database_in(scratch)
     try:
-        summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
-        if run_ml:
-            progress.stage("ml step", run_ml_step, database, layout.ml_in(scratch), options.verbose)
-            if dbt_command.has_ml_downstream():
-                nodes = dbt_command.selection(after_ml=True, with_unit_tests=options.with_unit_tests)
-                progress.stage(
-                    "dbt build after ml", run_dbt_build, database, dbt_vars, nodes, options.verbose, describe=str
-                )
+        if options.target == spark.TARGET:
+            from pipeline.build.spark_stages import spark_stages  # it imports this module
+
+            summary = spark_stages(layout, data, dbt_vars, run_ml, options, progress)
+        else:
+            summary = _duckdb_stages(layout, data, dbt_vars, run_ml, options, progress)
         write_deliverables(database, layout.exports_in(scratch), progress)
         release, notes = publish.publish(layout)
     except BaseException as error:
@@ -220,6 +220,22 @@ def _stages(
             progress.say(f"failed: {kept}")
         raise
     return summary, release, notes
+
+
+def _duckdb_stages(
+    layout: publish.Layout, data: Path, dbt_vars: str | None, run_ml: bool, options: BuildOptions, progress: Progress
+) -> LoadSummary:
+    """Load (dbt starting meanwhile), dbt build, ml step and dbt build after it, on DuckDB."""
+    database = layout.database_in(layout.scratch)
+    summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
+    if run_ml:
+        progress.stage("ml step", run_ml_step, database, layout.ml_in(layout.scratch), options.verbose)
+        if dbt_command.has_ml_downstream():
+            nodes = dbt_command.selection(after_ml=True, with_unit_tests=options.with_unit_tests)
+            progress.stage(
+                "dbt build after ml", run_dbt_build, database, dbt_vars, nodes, options.verbose, describe=str
+            )
+    return summary
 
 
 def build_warehouse(
