@@ -3,7 +3,6 @@ failed build, at any stage (the ml step included), changes nothing a reader sees
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
@@ -13,18 +12,7 @@ import pytest
 from pipeline.build.publish import Layout
 from pipeline.build.run import BuildFailed, build_warehouse
 from pipeline.ingest import InputDataError
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _snapshot(layout: Layout) -> dict[str, str]:
-    """Every file a reader can see, by content, and where the user-facing paths point."""
-    seen = {"warehouse": _digest(layout.warehouse), "current": str(layout.current.resolve())}
-    for folder in (layout.exports_dir, layout.ml_dir):
-        seen |= {f"{folder.name}/{p.name}": _digest(p) for p in sorted(folder.iterdir()) if p.is_file()}
-    return seen
+from tests.releases import snapshot as _snapshot
 
 
 def _build(layout: Layout, data: Path, **options) -> None:

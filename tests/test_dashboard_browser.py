@@ -1,7 +1,9 @@
 """The dashboard in a real browser (Debian's headless Chromium through Playwright), offline.
 
 With every request other than file:// blocked: no console errors, no outside request, every view
-drawn, and choosing a segment or a country changes the numbers shown to exactly the mart's."""
+drawn, and choosing a segment or a country changes the numbers shown to exactly the mart's (the
+lifecycle views' numbers are checked against customer_lifecycle_stages and customer_rfm, not against
+the cells they draw)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,18 @@ from pipeline.deliver.dashboard import write_dashboard
 from tests.browser import launch, offline_page, sync_api
 
 ARTIFACTS = config.REPO_ROOT / "warehouse" / "test" / "artifacts"
-VIEWS = ("headline", "segment_customers", "value_contribution", "rf_matrix", "segment_ltv", "recency_bins", "at_risk")
+VIEWS = (
+    "headline",
+    "segment_customers",
+    "value_contribution",
+    "rf_matrix",
+    "segment_ltv",
+    "recency_bins",
+    "at_risk",
+    "cohort_retention",
+    "cohort_value",
+    "lifecycle_stages",
+)
 # Items of the Vega marks named `<name>_marks` (one item per bar, cell or text), with their data.
 READ_MARKS = """async (name) => {
   await window.dashboardView.runAsync();
@@ -145,4 +158,73 @@ def test_views_show_the_mart_numbers_before_and_after_each_filter(page, warehous
         assert [d["customer_id"] for d in sorted(_marks(page, "at_risk"), key=lambda d: d["value_at_risk_rank"])] == (
             at_risk
         )
+    assert page.observed.errors == []
+
+
+LIFECYCLE_WHERE = "(? = 'All segments' or r.segment_name_en = ?) and (? = 'All countries' or r.country = ?)"
+
+
+def _expected_lifecycle(warehouse: Path, segment: str, country: str) -> tuple[dict, dict, dict]:
+    """Under the filters, from the customer-level marts: buying customers per (cohort, month since),
+    net revenue per cohort customer over all months (the last point of each value line), and
+    customers per (month, stage)."""
+    args = (segment, segment, country, country)
+    buying = _mart(
+        warehouse,
+        "select strftime(s.cohort_month, '%Y-%m'), s.months_since_first_purchase, count(*) "
+        "from marts.customer_lifecycle_stages s join marts.customer_rfm r using (customer_id) "
+        f"where s.has_purchase_in_month and {LIFECYCLE_WHERE} group by 1, 2",
+        *args,
+    )
+    value = _mart(
+        warehouse,
+        "select strftime(date_trunc('month', r.first_purchase_at), '%Y-%m'), avg(r.monetary) "
+        f"from marts.customer_rfm r where {LIFECYCLE_WHERE} group by 1",
+        *args,
+    )
+    stages = _mart(
+        warehouse,
+        "select strftime(s.stage_month, '%Y-%m'), s.lifecycle_stage, count(*) "
+        "from marts.customer_lifecycle_stages s join marts.customer_rfm r using (customer_id) "
+        f"where {LIFECYCLE_WHERE} group by 1, 2",
+        *args,
+    )
+    return (
+        {(cohort, months): n for cohort, months, n in buying},
+        dict(value),
+        {(month, stage): n for month, stage, n in stages},
+    )
+
+
+def test_lifecycle_views_follow_both_filters(page, warehouse: Path) -> None:
+    segment, country = _mart(
+        warehouse,
+        "select (select segment_name_en from marts.customer_rfm group by 1 order by count(*) desc, 1 limit 1), "
+        "(select country from marts.customer_rfm group by 1 order by count(*) desc, 1 limit 1)",
+    )[0]
+    _choose(page, "segment", "All segments")
+    _choose(page, "country", "All countries")
+    for chosen_segment, chosen_country in (
+        ("All segments", "All countries"),
+        (segment, "All countries"),
+        (segment, country),
+    ):
+        _choose(page, "segment", chosen_segment)
+        _choose(page, "country", chosen_country)
+        buying, value, stages = _expected_lifecycle(warehouse, chosen_segment, chosen_country)
+        cells = _marks(page, "cohort_retention")
+        shown = {(d["cohort"], d["months_since"]): d["active_customers"] for d in cells if d["active_customers"]}
+        assert shown == buying
+        for d in cells:
+            assert d["retention"] == pytest.approx(d["active_customers"] / d["cohort_customers"])
+            if d["months_since"] == 0:
+                assert d["retention"] == 1
+        last_points: dict[str, dict] = {}
+        for d in _marks(page, "cohort_value"):
+            if d["months_since"] >= last_points.get(d["cohort"], {"months_since": -1})["months_since"]:
+                last_points[d["cohort"]] = d
+        assert set(last_points) == set(value)
+        for cohort, d in last_points.items():
+            assert d["value_per_customer"] == pytest.approx(value[cohort], abs=1e-6)
+        assert {(d["month"], d["stage"]): d["customers"] for d in _marks(page, "lifecycle_stages")} == stages
     assert page.observed.errors == []

@@ -18,7 +18,16 @@ from pipeline.build.publish import Layout
 MART_YAMLS = sorted((config.REPO_ROOT / "models" / "marts").glob("*/_*__models.yml"))
 # Small at any scale, so a primary key replaces their uniqueness test (an index on a customer-level
 # mart costs ~1 s per 433,000 rows at 100x, more than the test).
-KEYED_MARTS = ["segment_ltv", "churn_threshold", "dashboard_customer_cells", "dashboard_recency_bins"]
+KEYED_MARTS = [
+    "segment_ltv",
+    "churn_threshold",
+    "dashboard_customer_cells",
+    "dashboard_recency_bins",
+    "customer_cohorts",
+    "lifecycle_stage_flows",
+    "dashboard_cohort_cells",
+    "dashboard_lifecycle_stage_cells",
+]
 
 
 def _contracted_models() -> list[dict]:
@@ -162,6 +171,17 @@ def test_every_declared_key_and_row_check_is_in_the_built_table(marts: duckdb.Du
         ("customers_at_risk", "'medium' as risk_level", "risk_level IN"),
         ("customer_value", "'bg_nbd' as model_name, -1 as predicted_clv", "model_name = 'none'"),
         ("customer_value", "'bg_nbd' as model_name, null as predicted_clv", "model_name = 'none'"),
+        # The lifecycle marts: month 0 holds the whole cohort; a stage is one of five and says lapsed
+        # exactly when is_lapsed does.
+        (
+            "customer_cohorts",
+            "0 as months_since_first_purchase, cohort_customers - 1 as active_customers, "
+            "(cohort_customers - 1) / cohort_customers as retention_rate",
+            "months_since_first_purchase > 0",
+        ),
+        ("customer_lifecycle_stages", "'dormant' as lifecycle_stage, false as is_lapsed", "lifecycle_stage IN"),
+        ("customer_lifecycle_stages", "'lapsed' as lifecycle_stage, false as is_lapsed", "is_lapsed = "),
+        ("lifecycle_stage_flows", "'none' as from_stage, 'active' as to_stage", "from_stage = 'none'"),
     ],
 )
 def test_a_bad_row_is_refused_naming_the_column(

@@ -4,7 +4,6 @@ release is kept until the next publish, and a reader keeps its snapshot through 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.build.publish import Layout, fresh_scratch, publish
+from pipeline.build.publish import Layout, publish
 from pipeline.build.run import build_warehouse
+from tests.releases import copy_of, fake_scratch, served
 
 READER = textwrap.dedent(
     """
@@ -26,28 +26,13 @@ READER = textwrap.dedent(
 )
 
 
-def _fake_release(layout: Layout, label: str) -> None:
-    scratch = fresh_scratch(layout)
-    layout.database_in(scratch).write_text(label)
-    (layout.exports_in(scratch) / "rfm_for_tableau.csv").write_text(label)
-    (layout.ml_in(scratch) / "metrics.json").write_text(label)
-
-
-def _seen(layout: Layout) -> list[str]:
-    return [
-        layout.warehouse.read_text(),
-        (layout.exports_dir / "rfm_for_tableau.csv").read_text(),
-        (layout.ml_dir / "metrics.json").read_text(),
-    ]
-
-
 def test_publish_switches_all_paths_at_once_and_keeps_one_previous_release(tmp_path: Path) -> None:
     layout = Layout(tmp_path / "warehouse" / "w.duckdb", tmp_path / "exports", tmp_path / "outputs" / "ml")
     releases = []
     for label in ("first", "second", "third"):
-        _fake_release(layout, label)
+        fake_scratch(layout, label)
         releases.append(publish(layout)[0])
-        assert _seen(layout) == [label] * 3
+        assert served(layout) == [label] * 3
     assert not releases[0].exists()
     assert releases[1].exists() and releases[2].exists()
     # Relative links: the whole tree can be moved.
@@ -60,26 +45,17 @@ def test_first_publish_takes_over_an_old_style_warehouse_file_and_exports_folder
     layout.warehouse.write_text("old warehouse")
     layout.exports_dir.mkdir()
     (layout.exports_dir / "mine.txt").write_text("a file of the user's")
-    _fake_release(layout, "new")
+    fake_scratch(layout, "new")
     _, notes = publish(layout)
-    assert _seen(layout) == ["new"] * 3
+    assert served(layout) == ["new"] * 3
     assert (tmp_path / "exports.before-releases" / "mine.txt").read_text() == "a file of the user's"
     assert notes and "exports.before-releases" in notes[0]
-
-
-def _copy_of(published: Layout, work: Path) -> Layout:
-    """A published release of its own (a copy of the shared one), so rebuilding it disturbs no other test."""
-    layout = Layout(work / "lifecycle.duckdb", work / "exports", work / "ml")
-    scratch = fresh_scratch(layout)
-    shutil.copyfile(published.warehouse, layout.database_in(scratch))
-    publish(layout)
-    return layout
 
 
 def test_a_reader_keeps_its_snapshot_through_a_whole_build(published: Layout, tmp_path: Path) -> None:
     from pipeline.sample import write_sample
 
-    published = _copy_of(published, tmp_path / "copy")
+    published = copy_of(published, tmp_path / "copy")
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(published.warehouse)],
         stdin=subprocess.PIPE,

@@ -26,7 +26,7 @@ class SplitData:
         return len(self.rows(self.split.training_as_ofs)[1])
 
 
-def choice_sample(training: pd.DataFrame, limit: int = config.CHOICE_SAMPLE_ROWS) -> pd.DataFrame:
+def stratified_sample(training: pd.DataFrame, limit: int) -> pd.DataFrame:
     """At most about `limit` rows, the same share of every (as-of, label) cell (fixed seed)."""
     if len(training) <= limit:
         return training
@@ -35,11 +35,17 @@ def choice_sample(training: pd.DataFrame, limit: int = config.CHOICE_SAMPLE_ROWS
 
 
 def split_data(
-    snapshots: Snapshots, split: protocol.Split, columns: tuple[str, ...], frame: pd.DataFrame | None = None
+    snapshots: Snapshots,
+    split: protocol.Split,
+    columns: tuple[str, ...],
+    frame: pd.DataFrame | None = None,
+    fit_frame: pd.DataFrame | None = None,
 ) -> SplitData:
-    """`frame`: the labelled rows to fit and test on (default: all of them; choose() passes a sample)."""
-    rows = ensemble.rows_reader(snapshots.training if frame is None else frame, columns)
-    return SplitData(split, rows, rows((split.test_as_of,)) if split.test_as_of is not None else None)
+    """`frame`: the labelled rows to fit and test on (default: all of them; choose() passes a sample);
+    `fit_frame`: other rows to fit on (a sample where the data is large), the test rows still `frame`'s."""
+    test_rows = ensemble.rows_reader(snapshots.training if frame is None else frame, columns)
+    rows = test_rows if fit_frame is None else ensemble.rows_reader(fit_frame, columns)
+    return SplitData(split, rows, test_rows((split.test_as_of,)) if split.test_as_of is not None else None)
 
 
 def all_columns(snapshots: Snapshots) -> tuple[str, ...]:
@@ -92,11 +98,12 @@ def run_backtest(
     progress: Progress,
     frame: pd.DataFrame | None = None,
     uncalibrated: bool = True,
+    fit_frame: pd.DataFrame | None = None,
 ) -> list[BacktestStep]:
     steps = []
     columns = all_columns(snapshots)
     for split in splits:
-        data = split_data(snapshots, split, columns, frame)
+        data = split_data(snapshots, split, columns, frame, fit_frame)
         progress(
             f"  test as-of {split.test_as_of:%Y-%m-%d}: {split.describe()} ({data.training_rows():,} rows), "
             f"test {len(data.test[1]):,} customers"
@@ -105,8 +112,11 @@ def run_backtest(
     return steps
 
 
-def choose_shipped(steps_before_test: list[BacktestStep]) -> dict:
-    """The shipping rule (config.SHIPPING_*) on the backtest as-ofs before T."""
+def choose_shipped(
+    steps_before_test: list[BacktestStep], candidates: tuple[str, ...] = config.SHIPPING_CANDIDATES
+) -> dict:
+    """The shipping rule (config.SHIPPING_*) among `candidates` (simplest first) on the backtest
+    as-ofs before T."""
     metric = config.SHIPPING_METRIC
     if not steps_before_test:
         return {
@@ -115,15 +125,15 @@ def choose_shipped(steps_before_test: list[BacktestStep]) -> dict:
             "reason": f"too little history for a choice, so the simplest candidate ({config.DEFAULT_SHIPPED}) ships",
         }
     per_as_of = [step.metrics() for step in steps_before_test]
-    means = {c: float(np.mean([m[c][metric] for m in per_as_of])) for c in config.CANDIDATES}
-    best = max(config.CANDIDATES, key=lambda c: means[c])  # max keeps the first (simplest) of equals
+    means = {c: float(np.mean([m[c][metric] for m in per_as_of])) for c in candidates}
+    best = max(candidates, key=lambda c: means[c])  # max keeps the first (simplest) of equals
     errors = [
         metrics.auc_standard_error(step.y_test, m[best][metric])
         for step, m in zip(steps_before_test, per_as_of, strict=True)
     ]
     standard_error = float(np.sqrt(np.sum(np.square(errors))) / len(errors))
     bar = means[best] - standard_error
-    shipped = next(c for c in config.CANDIDATES if means[c] >= bar)
+    shipped = next(c for c in candidates if means[c] >= bar)
     if shipped == best:
         reason = (
             f"{best} has the best mean {metric} ({means[best]:.4f}) and nothing simpler is within one standard error"
@@ -138,7 +148,7 @@ def choose_shipped(steps_before_test: list[BacktestStep]) -> dict:
         "rule": config.SHIPPING_RULE,
         "metric": metric,
         "chosen_on_test_as_ofs": [f"{s.data.split.test_as_of:%Y-%m-%d}" for s in steps_before_test],
-        "simplicity_order": list(config.CANDIDATES),
+        "simplicity_order": list(candidates),
         "means": means,
         "best": best,
         "standard_error": standard_error,

@@ -10,12 +10,12 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from ml.base.errors import SingleClassLabelError
+from ml.base.impute import MedianImputer
 from ml.base.resampling import check_smote_feasible
 from ml.base.threads import native_thread_limit
 from ml.forward import config
@@ -72,13 +72,13 @@ def build_candidate(name: str, features: tuple[str, ...]) -> Pipeline:
         steps += [
             ("log", linear_log_step(features)),
             ("collinear", CollinearFeatureDropper()),
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("impute", MedianImputer()),
             ("scale", StandardScaler()),
         ]
     else:
         steps.append(("collinear", CollinearFeatureDropper()))
     if family == "hgb" and rebalancing == "smote":
-        steps.append(("impute", SimpleImputer(strategy="median", keep_empty_features=True)))
+        steps.append(("impute", MedianImputer()))
     if rebalancing == "smote":
         steps.append(("smote", _smote()))
     if family == "logreg":
@@ -113,7 +113,7 @@ def build_baseline(name: str) -> Pipeline:
     if name == "recency_only":
         return Pipeline(
             [
-                ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+                ("impute", MedianImputer()),
                 ("model", LogisticRegression(C=1e6, max_iter=config.LOGREG_MAX_ITER)),
             ]
         )

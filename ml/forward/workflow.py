@@ -14,7 +14,7 @@ import pandas as pd
 from ml.base.log import log
 from ml.base.outputs import library_versions, prepared_output_dir, warehouse_path
 from ml.base.threads import native_thread_limit
-from ml.forward import config, ensemble, evaluate, fallback, metrics, plots, protocol, score
+from ml.forward import config, ensemble, evaluate, fallback, metrics, protocol, score
 from ml.forward.data import feature_matrix
 from ml.forward.plan import Plan, load_plan, update_metrics
 
@@ -29,12 +29,13 @@ def choose(plan: Plan) -> tuple[dict, list[evaluate.BacktestStep]]:
     before = plan.backtest[:-1]
     if not before:
         return evaluate.choose_shipped([]), []
-    training = evaluate.choice_sample(plan.snapshots.training)
+    training = evaluate.stratified_sample(plan.snapshots.training, config.CHOICE_SAMPLE_ROWS)
     sampled = (
         f" (a stratified sample of {len(training):,} rows)" if len(training) < len(plan.snapshots.training) else ""
     )
-    log(f"forward: comparing {len(config.CANDIDATES)} candidates on {len(before)} backtest as-of(s) before T{sampled}")
-    steps = evaluate.run_backtest(plan.snapshots, before, config.CANDIDATES, log, training)
+    candidates = config.SHIPPING_CANDIDATES
+    log(f"forward: comparing {len(candidates)} candidates on {len(before)} backtest as-of(s) before T{sampled}")
+    steps = evaluate.run_backtest(plan.snapshots, before, candidates, log, training, uncalibrated=False)
     choice = evaluate.choose_shipped(steps)
     log(f"  shipping rule: {choice['reason']}")
     return choice, steps
@@ -62,9 +63,22 @@ def beyond_range_check(step: evaluate.BacktestStep, shipped: str) -> dict:
     }
 
 
-def shipped_on_test(plan: Plan, shipped: str) -> tuple[dict, evaluate.BacktestStep]:
-    """T's figures for the shipped model (point metrics; intervals come from forward-evaluate)."""
-    step = evaluate.run_backtest(plan.snapshots, [plan.out_of_time], (shipped,), lambda _: None, uncalibrated=False)[0]
+def fit_sample(plan: Plan) -> pd.DataFrame:
+    """The labelled rows the shipped model is fitted on: every one, or a stratified sample of
+    config.FIT_SAMPLE_ROWS where the data is large."""
+    training = plan.snapshots.training
+    sample = evaluate.stratified_sample(training, config.FIT_SAMPLE_ROWS)
+    if len(sample) < len(training):
+        log(f"forward: the shipped model is fitted on a stratified sample of {len(sample):,} of {len(training):,} rows")
+    return sample
+
+
+def shipped_on_test(plan: Plan, shipped: str, fit_rows: pd.DataFrame) -> tuple[dict, evaluate.BacktestStep]:
+    """T's figures for the shipped model fitted on `fit_rows`' as-ofs before T, tested on every
+    customer of T (point metrics; intervals come from forward-evaluate)."""
+    step = evaluate.run_backtest(
+        plan.snapshots, [plan.out_of_time], (shipped,), lambda _: None, uncalibrated=False, fit_frame=fit_rows
+    )[0]
     y, proba = step.y_test, step.evaluated[shipped].test_proba
     figures = {
         "model": shipped,
@@ -82,12 +96,13 @@ def shipped_on_test(plan: Plan, shipped: str) -> tuple[dict, evaluate.BacktestSt
     return figures, step
 
 
-def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
-    """Fit the shipped ensemble on every labelled as-of, score the current snapshot, explain, write."""
+def score_current(plan: Plan, shipped: str, out_dir: Path, fit_rows: pd.DataFrame) -> dict:
+    """Fit the shipped ensemble on every labelled as-of (`fit_rows`), score every current customer,
+    explain, write."""
     snapshots = plan.snapshots
     split = protocol.scoring_split(plan.as_ofs, snapshots.span)
     columns = evaluate.all_columns(snapshots)
-    rows = ensemble.rows_reader(snapshots.training, columns)
+    rows = ensemble.rows_reader(fit_rows, columns)
     X_fit = rows(split.training_as_ofs)[0]
     log(
         f"forward: fitting {shipped} on {len(split.training_as_ofs)} as-of(s) ({len(X_fit):,} rows), {split.describe()}"
@@ -118,6 +133,7 @@ def score_current(plan: Plan, shipped: str, out_dir: Path) -> dict:
         "model_name": shipped,
         "model_version": version,
         "split": split.as_dict(),
+        "fitted_on_rows": len(fit_rows),
         "features_used": list(by_feature.columns),
         "customers_beyond_training_recency": int(model.beyond_range(X_now).sum()),
         "mean_abs_shap_top10": {name: float(value) for name, value in ranked.head(10).items()},
@@ -174,10 +190,11 @@ def _forward() -> Path:
         return update_metrics(out_dir, plan, {"scores": scores})
     choice, steps = choose(plan)
     sections: dict = {"shipping": choice}
+    fit_rows = fit_sample(plan)
     if plan.out_of_time is not None:
-        sections["shipped_on_test"], test_step = shipped_on_test(plan, choice["shipped"])
+        sections["shipped_on_test"], test_step = shipped_on_test(plan, choice["shipped"], fit_rows)
         sections["level_by_test_as_of"] = level_by_as_of([*steps, test_step], choice["shipped"])
-    sections["scores"] = score_current(plan, choice["shipped"], out_dir)
+    sections["scores"] = score_current(plan, choice["shipped"], out_dir, fit_rows)
     # The wall time is printed, not stored: metrics.json holds results, equal for equal data and code.
     log(
         f"forward mode: {sections['scores']['rows']:,} customers scored in {time.perf_counter() - started:.1f} s "
@@ -188,6 +205,8 @@ def _forward() -> Path:
 
 
 def _forward_evaluate() -> Path:
+    from ml.forward import plots  # matplotlib: the evaluation draws, the production run does not
+
     out_dir, plan = prepared_output_dir(), load_plan()
     if plan.out_of_time is None:
         log(f"forward-evaluate: nothing to evaluate out of time ({plan.validation_section()['reason']})")
@@ -198,6 +217,8 @@ def _forward_evaluate() -> Path:
     choice = evaluate.choose_shipped(steps[:-1])
     shipped = choice["shipped"]
     log(f"  shipping rule: {choice['reason']}")
+    every_candidate = evaluate.choose_shipped(steps[:-1], config.CANDIDATES)
+    log(f"  the same rule among every candidate, rebalanced ones included: {every_candidate['reason']}")
     test_step = steps[-1]
     y = test_step.y_test
     log(f"bootstrap 95 % intervals on T ({config.BOOTSTRAP_RESAMPLES} resamples of {len(y):,} customers)")
@@ -239,6 +260,7 @@ def _forward_evaluate() -> Path:
         {
             "out_of_time": {"split": plan.out_of_time.as_dict(), **out_of_time},
             "evaluated_shipping": choice,
+            "all_candidates_shipping": every_candidate,
             "calibration_on_test": calibration,
             "backtest": table,
             "ablation": ablation,

@@ -15,9 +15,12 @@ fit drives a towards 0 (almost no dropout), where the quadrature stays exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 import numpy as np
 from scipy import optimize, special, stats
+
+from ml.value.distinct import distinct_rows, on_distinct_rows
 
 QUADRATURE_NODES = 48
 
@@ -106,6 +109,10 @@ def expected_purchases_if_alive(
     """
     x, T = np.asarray(x, dtype=float), np.asarray(T, dtype=float)
     horizon = np.broadcast_to(np.asarray(horizon, dtype=float), x.shape)
+    return on_distinct_rows(partial(_expected_purchases_if_alive, params), x, T, horizon)
+
+
+def _expected_purchases_if_alive(params: BetaGeo, x: np.ndarray, T: np.ndarray, horizon: np.ndarray) -> np.ndarray:
     out = np.empty_like(x)
     for value in np.unique(x):
         rows = x == value
@@ -125,6 +132,7 @@ def expected_purchases_if_alive(
     return out
 
 
+@lru_cache(maxsize=4096)  # a run asks for the same (a, b) once per forecast, thousands of times
 def _beta_nodes(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights for E[f(p)], p ~ Beta(a, b): Gauss-Jacobi (exact for polynomials of degree
     < 2 x nodes), or, when its weights overflow (a + b in the hundreds, as when the fit finds almost no
@@ -152,11 +160,11 @@ def expected_rate_if_alive(params: BetaGeo, x: np.ndarray, T: np.ndarray) -> np.
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, dropout_at_first: bool = False) -> BetaGeo:
     """Maximum likelihood on log-parameters (all four must be positive), L-BFGS-B from a neutral start."""
-    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    (x, t_x, T), customers, _ = distinct_rows(x, t_x, T)
 
     def negative(log_params: np.ndarray) -> float:
         params = BetaGeo(*np.exp(log_params), dropout_at_first=dropout_at_first)
-        return -float(bgnbd_log_likelihood(params, x, t_x, T).sum()) / len(x)
+        return -float(bgnbd_log_likelihood(params, x, t_x, T) @ customers) / customers.sum()
 
     start = np.log([1.0, max(float(T.mean()), 1.0), 1.0, 1.0])
     result = optimize.minimize(negative, start, method="L-BFGS-B", bounds=[(-12.0, 12.0)] * 4)
@@ -183,12 +191,12 @@ def gamma_gamma_log_likelihood(params: GammaGamma, x: np.ndarray, mean_spend: np
 
 def fit_gamma_gamma(x: np.ndarray, mean_spend: np.ndarray) -> GammaGamma:
     """Maximum likelihood on the repeat buyers (x >= 1, mean repeat spend > 0)."""
-    x, m = np.asarray(x, dtype=float), np.asarray(mean_spend, dtype=float)
+    start = np.log([1.0, 2.0, max(float(np.median(mean_spend)), 1.0)])
+    (x, m), customers, _ = distinct_rows(x, mean_spend)
 
     def negative(log_params: np.ndarray) -> float:
-        return -float(gamma_gamma_log_likelihood(GammaGamma(*np.exp(log_params)), x, m).sum()) / len(x)
+        return -float(gamma_gamma_log_likelihood(GammaGamma(*np.exp(log_params)), x, m) @ customers) / customers.sum()
 
-    start = np.log([1.0, 2.0, max(float(np.median(m)), 1.0)])
     result = optimize.minimize(negative, start, method="L-BFGS-B", bounds=[(-12.0, 14.0)] * 3)
     return GammaGamma(*np.exp(result.x))
 
@@ -240,6 +248,10 @@ def median_purchases(params: BetaGeo, x: np.ndarray, t_x: np.ndarray, T: np.ndar
     The count distribution is computed up to twice the largest expected count: by Markov's inequality
     P(Y >= 2 E[Y]) <= 1/2, so every customer's median lies below the cap.
     """
+    return on_distinct_rows(partial(_median_purchases, params, horizon=horizon), x, t_x, T)
+
+
+def _median_purchases(params: BetaGeo, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, horizon: float) -> np.ndarray:
     expected = expected_purchases(params, x, t_x, T, horizon)
     max_count = int(np.ceil(2 * float(np.max(expected, initial=0.0)))) + 2
     cumulative = np.cumsum(purchase_count_probabilities(params, x, t_x, T, horizon, max_count), axis=1)
@@ -256,6 +268,13 @@ def discounted_expected_purchases(
     steps: int = 52,
 ) -> np.ndarray:
     """Sum over `steps` equal periods of the horizon of expected purchases x (1 + rate)^-(mid-period years)."""
+    discounted = partial(_discounted, params, horizon_days=horizon_days, annual_rate=annual_rate, steps=steps)
+    return on_distinct_rows(discounted, x, t_x, T)
+
+
+def _discounted(
+    params: BetaGeo, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, horizon_days: int, annual_rate: float, steps: int
+) -> np.ndarray:
     edges = np.linspace(0.0, float(horizon_days), steps + 1)
     cumulative = np.column_stack(
         [np.zeros(len(np.asarray(x)))] + [expected_purchases(params, x, t_x, T, edge) for edge in edges[1:]]

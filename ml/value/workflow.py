@@ -13,7 +13,7 @@ from ml.base.log import log
 from ml.base.metrics import update_section
 from ml.base.outputs import prepared_output_dir, warehouse_path
 from ml.base.threads import native_thread_limit
-from ml.value import btyd, config, evaluate, plots, score
+from ml.value import btyd, config, evaluate, score
 from ml.value.data import Summaries, load_summaries
 from ml.value.forecasts import Fitted, TooLittleDataError, fit, require_repeat_buyers, spend_per_purchase
 
@@ -24,8 +24,9 @@ def update_metrics(out_dir: Path, section: dict) -> Path:
     return update_section(out_dir, config.METRICS_SECTION, section["data"]["fingerprint_sha256"], section)
 
 
-def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dict:
-    """Figures on the validation holdout (used to choose) and on the final holdout (reported once).
+def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...], draw: bool = False) -> dict:
+    """Figures on the validation holdout (used to choose) and on the final holdout (reported once);
+    the plots only when `draw` (the evaluation: drawing them took longer than the figures at 10x).
 
     The section's status says how far the history allowed: `validated` (choices made on the
     validation holdout, figures on the final one), `final_holdout_only` (no earlier holdout to choose
@@ -72,6 +73,16 @@ def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dic
     section["final_holdout"] = holdouts["final"].section
     _log_figures(section["final_holdout"])
     _log_spend_inputs("final", section["spend_input"]["final_holdout"])
+    if draw:
+        draw_plots(holdouts, out_dir)
+    return section
+
+
+def draw_plots(holdouts: dict[str, evaluate.Holdout], out_dir: Path) -> None:
+    """The calibration by frequency bucket on each holdout, predicted against actual on the final one.
+    matplotlib loads here only: the production run draws nothing."""
+    from ml.value import plots
+
     titles = {name: f"{name} holdout after {h.section['cut_off'][:10]}" for name, h in holdouts.items()}
     plots.calibration_by_frequency(
         {titles[name]: h.buckets for name, h in holdouts.items()}, out_dir / config.CALIBRATION_PLOT
@@ -86,7 +97,6 @@ def validate(summaries: Summaries, out_dir: Path, names: tuple[str, ...]) -> dic
         titles["final"],
         out_dir / config.PREDICTED_VS_ACTUAL_PLOT,
     )
-    return section
 
 
 def _validation(summaries: Summaries, cut_off: pd.Timestamp, names: tuple[str, ...]) -> tuple[evaluate.Holdout, dict]:
@@ -217,7 +227,7 @@ def _value(names: tuple[str, ...], write: bool) -> Path:
         section["scores"] = {"model_version": version}
     else:
         try:
-            section.update(validate(summaries, out_dir, names))
+            section.update(validate(summaries, out_dir, names, draw=not write))
         except TooLittleDataError as error:
             section.update({"status": "not_validated", "reason": f"too little data at a past cut-off: {error}"})
             section["spend_input"] = {"choice": config.DEFAULT_SPEND_INPUT, "reason": "the stated default"}

@@ -62,11 +62,12 @@ line_reversals as (
 
     -- One row per line in a reversal pair: on a purchase, the units and amount taken back from it;
     -- on a cancellation or credit, those it took back. The partner is the earliest-numbered one
-    -- (all of them are in int_transaction_line_reversals_matched).
+    -- (all of them are in int_transaction_line_reversals_matched). Amounts add as exact decimals:
+    -- a sum of doubles depends on the order threads add them in (reruns differed by an ulp).
     select
         purchase_line_id as transaction_line_id,
         cast(sum(reversed_quantity) as {{ dbt.type_bigint() }}) as reversed_quantity,
-        sum(reversed_amount) as reversed_amount,
+        cast(sum(cast(reversed_amount as decimal(18, 4))) as {{ type_double() }}) as reversed_amount,
         min(reversal_line_id) as reversed_by_line_id,
         cast(null as {{ dbt.type_bigint() }}) as reverses_line_id
     from reversal_pairs
@@ -77,7 +78,7 @@ line_reversals as (
     select
         reversal_line_id as transaction_line_id,
         cast(sum(reversed_quantity) as {{ dbt.type_bigint() }}) as reversed_quantity,
-        sum(reversed_amount) as reversed_amount,
+        cast(sum(cast(reversed_amount as decimal(18, 4))) as {{ type_double() }}) as reversed_amount,
         cast(null as {{ dbt.type_bigint() }}) as reversed_by_line_id,
         min(purchase_line_id) as reverses_line_id
     from reversal_pairs

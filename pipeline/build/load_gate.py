@@ -19,8 +19,8 @@ LOADED = "loaded"
 class LoadGate:
     """Closed (locked) from creation until `release`."""
 
-    def __init__(self) -> None:
-        handle, name = tempfile.mkstemp(prefix="lifecycle-load-gate-")
+    def __init__(self, directory: Path | None = None) -> None:
+        handle, name = tempfile.mkstemp(prefix="lifecycle-load-gate-", dir=directory)
         self.path = Path(name)
         self._file = os.fdopen(handle, "w")
         fcntl.flock(self._file, fcntl.LOCK_EX)

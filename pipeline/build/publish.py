@@ -26,11 +26,13 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pipeline.build.kill_point import kill_point
 
 RELEASES_SUFFIX = ".releases"
 SCRATCH_NAME = "building"
@@ -38,6 +40,8 @@ CURRENT_NAME = "current"
 EXPORTS_NAME = "exports"
 ML_NAME = "ml"
 DATABASE_NAME = "lifecycle.duckdb"
+LOCK_NAME = "build.lock"
+PARTIAL_LINK_SUFFIX = ".link"
 
 
 class BuildInProgress(Exception):
@@ -93,27 +97,49 @@ def _remove(path: Path) -> None:
 
 
 @contextmanager
-def build_lock(layout: Layout) -> Iterator[None]:
-    """One build per warehouse at a time: two builds would share the scratch folder."""
+def build_lock(layout: Layout, say: Callable[[str], None] = print) -> Iterator[None]:
+    """One build per warehouse at a time: two builds would share the scratch folder. A second build
+    is refused at once, with the first's PID and start time.
+
+    The lock is an flock on `build.lock`, which the kernel releases when its holder dies, however
+    it dies. While a build holds it the file names the build; a build that ends empties it. So a
+    name found there by the next build is a build that was killed: it is said, and what the dead
+    build left (its scratch release, half-made links) is cleared before this one starts."""
     layout.root.mkdir(parents=True, exist_ok=True)
-    lock_path = layout.root / "build.lock"
+    lock_path = layout.root / LOCK_NAME
     with lock_path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+            holder = handle.read().strip() or "PID unknown"
             raise BuildInProgress(
-                f"another build of {layout.warehouse} is running (PID {holder}); wait for it to finish"
+                f"another build of {layout.warehouse} is running ({holder}); "
+                "this one stops without touching anything: build again once that one has finished"
             ) from None
         handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
+        stale = handle.read().strip()
+        if stale:
+            say(f"a previous build ({stale}) stopped without finishing; cleared its stale lock and what it left")
+            clear_leftovers(layout)
+        handle.truncate(0)
+        handle.write(f"PID {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
         handle.flush()
         try:
             yield
         finally:
+            handle.truncate(0)
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clear_leftovers(layout: Layout) -> None:
+    """A killed build's scratch release and half-made links (a release it renamed but never made
+    current is pruned by the next publish, as any release older than the previous one)."""
+    _remove(layout.scratch)
+    for link in (layout.current, *layout.links()):
+        for partial in link.parent.glob(f".{link.name}.*{PARTIAL_LINK_SUFFIX}"):
+            partial.unlink(missing_ok=True)
 
 
 def fresh_scratch(layout: Layout) -> Path:
@@ -135,7 +161,7 @@ def _release_name() -> str:
 def _atomic_symlink(link: Path, target: Path) -> None:
     """Point `link` at `target` (relative, so the tree can move) by renaming a new link over it."""
     link.parent.mkdir(parents=True, exist_ok=True)
-    partial = link.with_name(f".{link.name}.{os.getpid()}.link")
+    partial = link.with_name(f".{link.name}.{os.getpid()}{PARTIAL_LINK_SUFFIX}")
     partial.unlink(missing_ok=True)
     partial.symlink_to(os.path.relpath(target, link.parent))
     partial.replace(link)
@@ -180,7 +206,10 @@ def publish(layout: Layout) -> tuple[Path, list[str]]:
     previous = _current_release(layout)
     release = layout.root / _release_name()
     layout.scratch.rename(release)
+    kill_point("publish-renamed")
     _atomic_symlink(layout.current, release)
+    kill_point("publish-switched")
     notes = _ensure_links(layout)
+    kill_point("publish-linked")
     _prune(layout, {release.resolve(), *([previous] if previous else [])})
     return release, notes

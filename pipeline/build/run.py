@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline import config, deliver
-from pipeline.build import dbt_command, dbt_link, load_gate, publish, spark
+from pipeline.build import dbt_command, dbt_link, load_gate, publish, spark, tied_child
+from pipeline.build.kill_point import kill_point
 from pipeline.build.progress import Progress, plural, where_to_open
 from pipeline.ingest import LoadSummary, load_raw_lines
 from pipeline.sample.bundled import ensure_sample
@@ -78,13 +80,6 @@ def _finished_dbt(exit_code: int) -> str:
     return dbt_command.summary()
 
 
-def run_dbt_build(database: Path, dbt_vars: str | None, nodes: list[str], verbose: bool = False) -> str:
-    # Through one fixed path for every warehouse: dbt's partial parsing survives a change of warehouse.
-    with dbt_link.linked(database) as link:
-        command = dbt_command.build_command(dbt_vars, nodes, verbose)
-        return _finished_dbt(subprocess.run(command, env=_build_env(link), cwd=config.REPO_ROOT).returncode)
-
-
 # Imported while dbt builds (this process only waits for it then): the dashboard's charting stack
 # (altair, pandas) takes about 1.1 s to import, pantab 0.2 s, and dbt leaves a core mostly idle.
 AFTER_DBT_MODULES = ("pipeline.deliver.dashboard", "pantab")
@@ -104,7 +99,9 @@ def import_in_background(modules: tuple[str, ...] = AFTER_DBT_MODULES) -> None:
 
 def load(database: Path, data: Path) -> LoadSummary:
     with duckdb.connect(str(database), config=config.duckdb_settings()) as con:
-        return load_raw_lines(con, data)
+        summary = load_raw_lines(con, data)
+        kill_point("load")
+        return summary
 
 
 def _describe_load(data: Path) -> Callable[[LoadSummary], str]:
@@ -115,32 +112,53 @@ def _describe_load(data: Path) -> Callable[[LoadSummary], str]:
     return describe
 
 
-def load_while_dbt_starts(
-    database: Path, data: Path, dbt_vars: str | None, options: BuildOptions, progress: Progress
-) -> LoadSummary:
-    """The load stage, then the dbt build stage; dbt's start-up runs during the load, and the modules
-    of the stages after dbt are imported while it builds."""
-    nodes = dbt_command.selection(after_ml=False, with_unit_tests=options.with_unit_tests)
+def while_dbt_starts(
+    database: Path,
+    dbt_vars: str | None,
+    nodes: list[str],
+    options: BuildOptions,
+    progress: Progress,
+    before: tuple[str, Callable[[], object]],
+    name: str,
+) -> object:
+    """Run the stage `before` (the load, or the ml step: each writes the warehouse) while dbt starts;
+    dbt's plugin holds it at a gate until that stage has finished, then the dbt stage `name` runs.
+    dbt's start-up (imports, loading the parsed project: a few seconds of one core) so overlaps a
+    stage that mostly keeps the other core busy, instead of following it."""
     command = dbt_command.build_command(dbt_vars, nodes, options.verbose)
     with dbt_link.linked(database) as link:
-        gate = load_gate.LoadGate()
+        gate = load_gate.LoadGate(database.parent)  # in the scratch release: a killed build's goes with it
         try:
             env = {**_build_env(link), load_gate.GATE_ENV: str(gate.path)}
-            dbt = subprocess.Popen(command, env=env, cwd=config.REPO_ROOT)
+            dbt = subprocess.Popen(tied_child.command(command), env=env, cwd=config.REPO_ROOT)
             try:
-                summary = progress.stage("load", load, database, data, describe=_describe_load(data))
+                result = before[1]()
             except BaseException:
                 dbt.kill()
                 dbt.wait()
                 raise
             gate.release(loaded=True)
             if options.verbose:
-                progress.say(f"{' '.join(['dbt', 'build', *nodes])} (started during the load)")
-            import_in_background()
-            progress.stage("dbt build", lambda: _finished_dbt(dbt.wait()), describe=str)
+                progress.say(f"{' '.join(['dbt', 'build', *nodes])} (started during the {before[0]})")
+            progress.stage(name, lambda: _finished_dbt(dbt.wait()), describe=str)
         finally:
             gate.remove()
-    return summary
+    return result
+
+
+def load_while_dbt_starts(
+    database: Path, data: Path, dbt_vars: str | None, options: BuildOptions, progress: Progress
+) -> LoadSummary:
+    """The load stage, then the dbt build stage; the modules of the stages after dbt are imported
+    while it builds."""
+
+    def load_stage() -> LoadSummary:
+        summary = progress.stage("load", load, database, data, describe=_describe_load(data))
+        import_in_background()
+        return summary
+
+    nodes = dbt_command.selection(after_ml=False, with_unit_tests=options.with_unit_tests)
+    return while_dbt_starts(database, dbt_vars, nodes, options, progress, ("load", load_stage), "dbt build")
 
 
 def run_ml_step(database: Path, ml_dir: Path, verbose: bool) -> None:
@@ -149,7 +167,8 @@ def run_ml_step(database: Path, ml_dir: Path, verbose: bool) -> None:
     detail_log = ml_dir / ML_DETAIL_LOG_NAME
     if not verbose:
         env[ML_DETAIL_LOG_ENV] = str(detail_log)
-    exit_code = subprocess.run([sys.executable, "-m", "ml", "run"], env=env, cwd=config.REPO_ROOT).returncode
+    command = tied_child.command([sys.executable, "-m", "ml", "run"])
+    exit_code = subprocess.run(command, env=env, cwd=config.REPO_ROOT).returncode
     if exit_code != 0:
         message = f"the ml step failed (exit code {exit_code}): its error is above"
         if detail_log.is_file():  # the scratch release is discarded: keep what the step logged
@@ -203,6 +222,7 @@ def _stages(
 ) -> tuple[LoadSummary, Path, list[str]]:
     """Every stage into the scratch release, then publish it; a failure discards the scratch."""
     scratch = publish.fresh_scratch(layout)
+    kill_point("scratch")
     database = layout.database_in(scratch)
     try:
         if options.target == spark.TARGET:
@@ -212,6 +232,7 @@ def _stages(
         else:
             summary = _duckdb_stages(layout, data, dbt_vars, run_ml, options, progress)
         write_deliverables(database, layout.exports_in(scratch), progress)
+        kill_point("deliverables")
         release, notes = publish.publish(layout)
     except BaseException as error:
         publish.discard_scratch(layout)
@@ -225,17 +246,39 @@ def _stages(
 def _duckdb_stages(
     layout: publish.Layout, data: Path, dbt_vars: str | None, run_ml: bool, options: BuildOptions, progress: Progress
 ) -> LoadSummary:
-    """Load (dbt starting meanwhile), dbt build, ml step and dbt build after it, on DuckDB."""
+    """Load (dbt starting meanwhile), dbt build, ml step and dbt build after it (starting during the
+    ml step), on DuckDB."""
     database = layout.database_in(layout.scratch)
     summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
     if run_ml:
-        progress.stage("ml step", run_ml_step, database, layout.ml_in(layout.scratch), options.verbose)
+
+        def ml_step() -> None:
+            progress.stage("ml step", run_ml_step, database, layout.ml_in(layout.scratch), options.verbose)
+
         if dbt_command.has_ml_downstream():
+            # The dbt build of the marts that read ml tables starts during the ml step.
             nodes = dbt_command.selection(after_ml=True, with_unit_tests=options.with_unit_tests)
-            progress.stage(
-                "dbt build after ml", run_dbt_build, database, dbt_vars, nodes, options.verbose, describe=str
-            )
+            while_dbt_starts(database, dbt_vars, nodes, options, progress, ("ml step", ml_step), "dbt build after ml")
+        else:
+            ml_step()
     return summary
+
+
+# DuckDB reports a failed write as an IO or a transaction error (a commit whose log could not be written).
+FILE_SYSTEM_FAILURE = re.compile(r"could not write|no space left|file too large|read-only|permission denied", re.I)
+
+
+def _file_system_failure(error: OSError | duckdb.Error, layout: publish.Layout) -> str:
+    """One sentence for a disk that is full, a folder that is read-only, a file over a size limit."""
+    if isinstance(error, OSError):
+        reason = f"{error.strerror or error} ({error.filename})" if error.filename else str(error)
+    else:
+        reason = str(error).strip().splitlines()[0]
+    kept = "the last good release is unchanged" if layout.warehouse.exists() else "nothing was published"
+    return (
+        f"the build could not write its release next to {layout.warehouse}: {reason}. "
+        f"Free some disk space or make the folder writable and build again; {kept}"
+    )
 
 
 def build_warehouse(
@@ -252,10 +295,15 @@ def build_warehouse(
     layout = _layout(warehouse, exports_dir, ml_output_dir)
     data = Path(data) if data else ensure_sample(say=progress.say)
     try:
-        with publish.build_lock(layout):
+        with publish.build_lock(layout, say=progress.say):
+            kill_point("locked")
             summary, release, notes = _stages(layout, data, dbt_vars, run_ml, options, progress)
     except publish.BuildInProgress as error:
         raise BuildFailed(str(error)) from None
+    except (OSError, duckdb.Error) as error:
+        if isinstance(error, duckdb.Error) and not FILE_SYSTEM_FAILURE.search(str(error)):
+            raise
+        raise BuildFailed(_file_system_failure(error, layout)) from None
     for note in notes:
         progress.say(note)
     seconds = time.perf_counter() - started

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from pipeline import config
-from pipeline.build import dbt_command, publish, run, spark
+from pipeline.build import dbt_command, publish, run, spark, tied_child
 from pipeline.build.progress import Progress
 from pipeline.ingest import LoadSummary
 
@@ -21,7 +21,7 @@ def run_spark_dbt(
     command = dbt_command.build_command(dbt_vars, nodes, verbose, target=spark.TARGET)
     spark.spark_dir(layout.warehouse).mkdir(parents=True, exist_ok=True)  # Derby logs there from the start
     env = {**run._build_env(database), **spark.spark_env(layout.warehouse, exchange, imports)}
-    described = run._finished_dbt(subprocess.run(command, env=env, cwd=config.REPO_ROOT).returncode)
+    described = run._finished_dbt(subprocess.run(tied_child.command(command), env=env, cwd=config.REPO_ROOT).returncode)
     spark.read_from_spark(database, exchange)
     return described
 

@@ -7,14 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipeline.ingest.columns import CANONICAL_COLUMNS, describe_missing, map_columns
+from pipeline.ingest.csv_lines import first_unreadable_line, record_line
 from pipeline.ingest.encoding import detect_encoding
 from pipeline.ingest.errors import InputDataError
 from pipeline.ingest.formats import FileFormat, detect_format
 from pipeline.sql import sql_string
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RAW_INPUT = "raw_input"
 
@@ -110,25 +115,60 @@ def _delimiter(path: Path, encoding: str) -> str:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     encoding = detect_encoding(path)
+    delimiter = _delimiter(path, encoding)
     # all_varchar: types are checked by our own validation, which names the bad line and value;
     # the sniffer would otherwise fail with a message about its own guesses.
     # Dialect pinned (the header's delimiter, RFC 4180 quoting, strict mode): left to the sniffer, an
     # unterminated quote is read as a literal character and the line loads silently garbled.
     source = (
         f"read_csv({sql_string(str(path))}, header = true, all_varchar = true, "
-        f"encoding = {sql_string(encoding)}, delim = {sql_string(_delimiter(path, encoding))}, "
+        f"encoding = {sql_string(encoding)}, delim = {sql_string(delimiter)}, "
         "quote = '\"', escape = '\"', strict_mode = true)"
     )
     try:
         types = _describe(con, source)
         _create_raw_input(con, source, _require_columns(path, list(types)), types)
         line_count = _count(con)
-    except duckdb.Error as error:
+    except (duckdb.Error, InputDataError) as error:
+        # DuckDB names no line for a record with too few or too many fields (and with one such
+        # record its sniffer may take it for the header, so columns seem missing): find it.
+        found = first_unreadable_line(path, encoding, delimiter)
+        if found:
+            raise InputDataError(path, f"cannot be read as CSV: {found[1]}", location=f"line {found[0]}") from error
+        if isinstance(error, InputDataError):
+            raise
         raise InputDataError(path, f"cannot be read as CSV ({_first_line(error)})") from error
     if line_count == 0:
         raise InputDataError(path, "has a header but no data lines")
-    # The header is line 1, so data record n sits on line n + 1 (quoted newlines aside).
-    return RawInput(path, FileFormat.CSV, encoding, line_count, lambda n: f"line {n + 1}")
+    # Record n is on line n + 1 only without quoted newlines or blank lines before it: count them.
+    return RawInput(
+        path,
+        FileFormat.CSV,
+        encoding,
+        line_count,
+        lambda n: f"line {record_line(path, encoding, delimiter, n) or n + 1}",
+    )
+
+
+# A report's title (often merged across the columns) and blank rows above the header: how many rows
+# are searched for it.
+TITLE_ROWS = 5
+
+
+def _below_title_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The sheet's data under its real header, and the sheet row of that header (1 when it is first).
+
+    A sheet whose first row is not the header (a merged title row, a blank row) would otherwise be
+    skipped for want of columns."""
+    if not map_columns([str(c) for c in frame.columns])[1]:
+        return frame, 1
+    for index in range(min(TITLE_ROWS, len(frame))):
+        cells = ["" if value is None else str(value) for value in frame.iloc[index]]
+        if not map_columns(cells)[1]:
+            below = frame.iloc[index + 1 :].reset_index(drop=True)
+            below.columns = cells
+            return below, index + 2
+    return frame, 1
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
@@ -142,10 +182,12 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     if not sheets or all(frame.empty for frame in sheets.values()):
         raise InputDataError(path, "workbook has no data rows")
     frames = []
-    boundaries: list[tuple[int, str]] = []  # (first raw_line_number of the sheet, sheet name)
+    # (first raw_line_number of the sheet, sheet name, the sheet's row of its header)
+    boundaries: list[tuple[int, str, int]] = []
     skipped: list[tuple[str, InputDataError]] = []
     first_line = 1
     for name, frame in sheets.items():
+        frame, header_row = _below_title_rows(frame)
         try:
             mapping = _require_columns(Path(f"{path} (sheet {name!r})"), [str(c) for c in frame.columns])
         except InputDataError as error:
@@ -154,7 +196,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
         renamed = frame[[mapping[c] for c in CANONICAL_COLUMNS]]
         renamed.columns = list(CANONICAL_COLUMNS)
         frames.append(renamed)
-        boundaries.append((first_line, name))
+        boundaries.append((first_line, name, header_row))
         first_line += len(renamed)
     if not frames:
         raise skipped[0][1]
@@ -169,8 +211,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     _create_raw_input(con, "raw_xlsx_frame", {c: c for c in CANONICAL_COLUMNS}, {}, order_by="order by sheet_row_order")
 
     def locate(n: int) -> str:
-        start, name = max(b for b in boundaries if b[0] <= n)
-        return f"sheet {name!r} row {n - start + 2}"  # row 1 is the header
+        start, name, header_row = max((b for b in boundaries if b[0] <= n), key=lambda b: b[0])
+        return f"sheet {name!r} row {n - start + header_row + 1}"
 
     return RawInput(path, FileFormat.XLSX, None, len(text), locate)
 

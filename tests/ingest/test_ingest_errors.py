@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,10 +116,34 @@ def test_cli_exits_non_zero_with_a_one_line_message(tmp_path: Path) -> None:
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_unterminated_quote_is_a_one_line_csv_error(tmp_path: Path, load) -> None:
+def test_unterminated_quote_is_a_one_line_csv_error_naming_the_line(tmp_path: Path, load) -> None:
     path = write(tmp_path, HEADER + GOOD_LINE + '536366,22633,"WARMER,6,2010-12-01 08:28:00,1.85,17850,UK\n')
-    with pytest.raises(InputDataError, match=r"cannot be read as CSV \("):
+    with pytest.raises(InputDataError, match=r"at line 3 cannot be read as CSV: a broken double quote") as raised:
         load(path)
+    assert raised.value.location == "line 3"
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "problem"),
+    [
+        ("536366,22633,WARMER,6\n", "4 comma-separated fields where the header has 8 (cut short?)"),
+        (GOOD_LINE.strip() + ",extra\n", "9 comma-separated fields where the header has 8"),
+        ("   \n", "1 comma-separated field where the header has 8"),
+    ],
+)
+def test_a_record_with_too_few_or_too_many_fields_is_named_by_its_line(tmp_path: Path, load, bad_line, problem) -> None:
+    # Was DuckDB's "Error when sniffing file", with no line. A blank line before it is skipped, not counted.
+    path = write(tmp_path, HEADER + GOOD_LINE + "\n" + bad_line + GOOD_LINE)
+    with pytest.raises(InputDataError, match=f"at line 4 cannot be read as CSV: {re.escape(problem)}"):
+        load(path)
+
+
+def test_a_bad_value_after_a_quoted_newline_is_named_by_its_line_in_the_file(tmp_path: Path, load) -> None:
+    two_lines = '536366,22633,"WARMER\nLARGE",6,2010-12-01 08:28:00,1.85,17850,UK\n'
+    path = write(tmp_path, HEADER + two_lines + GOOD_LINE.replace(",6,", ",six,"))
+    with pytest.raises(InputDataError) as raised:
+        load(path)
+    assert (raised.value.column, raised.value.location) == ("Quantity", "line 4")
 
 
 def test_parquet_with_unusable_column_type_names_the_column(tmp_path: Path, lines: pd.DataFrame, load) -> None:

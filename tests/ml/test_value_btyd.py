@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
@@ -20,7 +21,6 @@ from ml.value import btyd
 from .value_fixtures import TRUE_PURCHASES, TRUE_SPEND, value_summaries
 
 CASES = [(0, 0.0, 40.0), (1, 10.0, 60.0), (4, 80.0, 200.0), (12, 150.0, 160.0)]
-
 
 
 def individual_likelihood(params: btyd.BetaGeo, x: int, t_x: float, T: float) -> float:
@@ -133,3 +133,34 @@ def test_almost_no_dropout_gives_the_nbd_forecast() -> None:
     x, T = np.array([0.0, 3.0, 40.0]), np.array([50.0, 120.0, 300.0])
     expected = btyd.expected_purchases_if_alive(params, x, T, 90.0)
     np.testing.assert_allclose(expected, (0.7 + x) / (40.0 + T) * 90.0, rtol=1e-3)
+
+
+def test_forecasts_per_distinct_summary_equal_the_row_by_row_ones() -> None:
+    """Customers sharing (frequency, recency, age) are computed once: every row still gets exactly
+    the value it would get alone, in its own order."""
+    params = btyd.BetaGeo(0.7, 40.0, 0.3, 4.0)
+    x = np.array([3.0, 0.0, 3.0, 1.0, 0.0, 3.0])
+    t_x = np.array([100.0, 0.0, 100.0, 10.0, 0.0, 90.0])
+    T = np.array([150.0, 40.0, 150.0, 60.0, 40.0, 150.0])
+    one_by_one = [
+        btyd.expected_purchases(params, x[i : i + 1], t_x[i : i + 1], T[i : i + 1], 90.0)[0] for i in range(6)
+    ]
+    np.testing.assert_allclose(btyd.expected_purchases(params, x, t_x, T, 90.0), one_by_one, rtol=1e-12)
+    discounted = btyd.discounted_expected_purchases(params, x, t_x, T, 365, 0.1)
+    assert discounted[0] == discounted[2] != discounted[5]
+    median = btyd.median_purchases(params, x, t_x, T, 365.0)
+    assert median[0] == median[2] and median[1] == median[4]
+
+
+def test_fits_weight_each_distinct_summary_by_its_customers() -> None:
+    """A customer listed twice weighs twice: the weighted fit on distinct rows is the fit on all rows."""
+    summary = value_summaries(customers=1500, seed=5)
+    summary = summary[summary["cut_off_kind"] == "current"]
+    doubled = pd.concat([summary, summary.iloc[: len(summary) // 3]])
+    columns = [doubled[name].to_numpy(dtype=float) for name in ("frequency", "recency_days", "t_days")]
+    fitted = btyd.fit_bgnbd(*columns)
+    params = np.log(list(fitted.as_dict().values()))
+    likelihood = lambda p: -btyd.bgnbd_log_likelihood(btyd.BetaGeo(*np.exp(p)), *columns).mean()  # noqa: E731
+    # The fit on distinct rows is a maximum of the likelihood of every row: no direction improves it.
+    for step in np.eye(4) * 1e-3:
+        assert likelihood(params) <= min(likelihood(params + step), likelihood(params - step)) + 1e-9

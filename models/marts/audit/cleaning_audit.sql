@@ -27,8 +27,10 @@ invoice_outcomes as (
         max(cleaning_policy) as cleaning_policy,
         count(*) as line_count,
         sum(quantity) as units,
-        sum(line_amount) as line_amount,
-        sum(net_line_amount) as net_line_amount
+        -- Exact decimals: a sum of doubles depends on the order threads add them in, and reruns
+        -- of one file differed in the last digit.
+        sum(cast(line_amount as decimal(18, 4))) as line_amount,
+        sum(cast(net_line_amount as decimal(18, 4))) as net_line_amount
     from ledgered
     group by coalesce(exclusion_reason, 'kept'), invoice_no, customer_id
 
@@ -42,8 +44,8 @@ outcomes as (
         max(cleaning_policy) as cleaning_policy,
         cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
         sum(units) as units,
-        sum(line_amount) as line_amount,
-        sum(net_line_amount) as net_line_amount,
+        cast(sum(line_amount) as {{ type_double() }}) as line_amount,
+        cast(sum(net_line_amount) as {{ type_double() }}) as net_line_amount,
         count(distinct invoice_no) as invoices,
         count(distinct customer_id) as customers
     from invoice_outcomes

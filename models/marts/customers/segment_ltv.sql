@@ -17,9 +17,11 @@ segment_totals as (
         max(segment_name_zh) as segment_name_zh,
         max(suggested_action) as suggested_action,
         count(*) as customers,
-        sum(monetary) as revenue,
-        sum(ltv) as profit,
-        avg(ltv) as mean_ltv,
+        -- Exact decimals (LTV is spend x margin: 6 places): a sum of doubles depends on the order
+        -- threads add them in, and reruns of one file differed in the last digit.
+        sum(cast(monetary as decimal(18, 4))) as revenue,
+        sum(cast(ltv as decimal(18, 6))) as profit,
+        avg(cast(ltv as decimal(18, 6))) as mean_ltv,
         percentile_cont(0.5) within group (order by ltv) as median_ltv,
         sum(case when is_churned then 1 else 0 end) as churned_customers,
         max(snapshot_at) as snapshot_at

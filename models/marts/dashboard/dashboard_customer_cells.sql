@@ -20,8 +20,10 @@ cells as (
         f_score,
         count(*) as customers,
         sum(case when is_churned then 1 else 0 end) as churned_customers,
-        sum(monetary) as revenue,
-        sum(ltv) as profit,
+        -- Exact decimals (LTV is spend x margin: 6 places): a sum of doubles depends on the order
+        -- threads add them in, and reruns of one file differed in the last digit.
+        sum(cast(monetary as decimal(18, 4))) as revenue,
+        sum(cast(ltv as decimal(18, 6))) as profit,
         max(snapshot_at) as snapshot_at
     from customers
     group by segment_key, segment_name_en, country, r_score, f_score

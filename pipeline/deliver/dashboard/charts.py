@@ -1,4 +1,5 @@
-"""The dashboard's views as one Vega-Altair chart, all re-filtered by two dropdowns (segment, country).
+"""The dashboard's views as one Vega-Altair chart, all re-filtered by two dropdowns (segment, country):
+the snapshot views here, the lifecycle views over months in lifecycle_charts.py.
 
 Every view aggregates the embedded marts in the browser after the filters, so the numbers always
 add up to the mart's. Each view has a `name`: the Vega marks are `<name>_marks`, which the browser
@@ -9,13 +10,16 @@ from __future__ import annotations
 import altair as alt
 
 from pipeline.deliver.dashboard.data import DashboardData
+from pipeline.deliver.dashboard.filters import (
+    ALL_COUNTRIES,
+    ALL_SEGMENTS,
+    BOTH_FILTERS,
+    COUNTRY_FILTER,
+    SEGMENT_FILTER,
+    WIDTH,
+)
+from pipeline.deliver.dashboard.lifecycle_charts import cohort_retention, cohort_value, lifecycle_stages
 
-ALL_SEGMENTS = "All segments"
-ALL_COUNTRIES = "All countries"
-WIDTH = 380
-SEGMENT_FILTER = f"(segment == '{ALL_SEGMENTS}' || datum.segment == segment)"
-COUNTRY_FILTER = f"(country == '{ALL_COUNTRIES}' || datum.country == country)"
-BOTH_FILTERS = f"{SEGMENT_FILTER} && {COUNTRY_FILTER}"
 SCORES = [1, 2, 3, 4]
 AT_RISK_ABSENT = "Customers at risk: shown once the ml step has scored customers forward (marts.customers_at_risk)."
 
@@ -258,6 +262,8 @@ def dashboard_chart(data: DashboardData) -> alt.VConcatChart:
         alt.hconcat(rf_matrix(data), ltv_per_segment(data), spacing=60),
         alt.hconcat(churn_threshold(data), spacing=60),
         customers_at_risk(data),
+        alt.hconcat(cohort_retention(data), cohort_value(data), spacing=60),
+        lifecycle_stages(data),
         spacing=30,
     )
     return chart.add_params(segment, country).configure_view(stroke=None)

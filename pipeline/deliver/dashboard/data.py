@@ -32,6 +32,19 @@ BINS_SQL = """
     order by segment, country, recency_bin_start_days, churn_status
 """
 THRESHOLD_SQL = "select threshold_days, percentile from marts.churn_threshold"
+# The lifecycle views (lifecycle_charts.py): cohorts and stages per segment and country, months as text.
+COHORTS_SQL = """
+    select strftime(cohort_month, '%Y-%m') as cohort, months_since_first_purchase as months_since,
+           segment_name_en as segment, country, active_customers, net_revenue
+    from marts.dashboard_cohort_cells
+    order by cohort, months_since, segment, country
+"""
+STAGES_SQL = """
+    select strftime(stage_month, '%Y-%m') as month, lifecycle_stage as stage, segment_name_en as segment, country,
+           customers
+    from marts.dashboard_lifecycle_stage_cells
+    order by month, stage, segment, country
+"""
 AT_RISK_SQL = f"""
     select value_at_risk_rank, customer_id, segment_name_en as segment, country, churn_probability,
            risk_level, value_at_risk, expected_horizon_value, horizon_days, reason_1, reason_2, reason_3
@@ -49,6 +62,8 @@ class DashboardData:
     threshold_days: float | None
     threshold_percentile: float | None
     at_risk: pd.DataFrame | None
+    cohorts: pd.DataFrame
+    stages: pd.DataFrame
 
     @property
     def segments(self) -> list[str]:
@@ -67,5 +82,7 @@ def read_dashboard_data(warehouse: Path) -> DashboardData:
         bins = con.sql(BINS_SQL).df()
         threshold = con.execute(THRESHOLD_SQL).fetchall()
         at_risk = con.sql(AT_RISK_SQL).df() if AT_RISK_TABLE in existing_tables(con) else None
+        cohorts = con.sql(COHORTS_SQL).df()
+        stages = con.sql(STAGES_SQL).df()
     days, percentile = threshold[0] if threshold else (None, None)
-    return DashboardData(cells, bins, days, percentile, at_risk)
+    return DashboardData(cells, bins, days, percentile, at_risk, cohorts, stages)
