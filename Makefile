@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA ?=
 VARS ?=
+# TARGET=spark builds on Spark (`make spark` installs it; docs/spark.md).
+TARGET ?=
 REAL_DATA := ../shared/data/online_retail.parquet
 TEST_DIR := warehouse/test
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: run test lint bench docs clean tableau
+.PHONY: run test lint bench docs clean tableau spark
 
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore
 
@@ -24,12 +26,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 tableau: $(VENV)/.installed
 	$(PIP_INSTALL) -r requirements-tableau.txt
 
+## Optional: dbt-spark and PySpark, for the spark target (make run TARGET=spark; needs Java 17).
+spark: $(VENV)/.installed
+	$(PIP_INSTALL) -r requirements-spark.txt
+
 ## Build the warehouse (sample data unless DATA=<file>), train, explain and score the churn model, write
 ## the exports, the dashboard and (with pantab) the Tableau extract, and publish all of it at once.
 ## One line per stage; VERBOSE=1 prints every line of dbt and of the ml step (else logs/dbt.log and
 ## outputs/ml/run.log). dbt's unit tests are left out (make test runs them).
 run: $(VENV)/.installed
-	$(PY) -m pipeline build $(if $(DATA),--data "$(DATA)") $(if $(VARS),--vars '$(VARS)') $(if $(VERBOSE),--verbose)
+	$(PY) -m pipeline build $(if $(DATA),--data "$(DATA)") $(if $(VARS),--vars '$(VARS)') $(if $(TARGET),--target $(TARGET)) $(if $(VERBOSE),--verbose)
 
 ## Lint, build and test on the sample (with every dbt unit test) and (when present) the real data, then
 ## run every pytest.

@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--verbose", action="store_true", help="print every line of dbt and of the ml step (else logs/, ml/run.log)"
     )
+    build.add_argument(
+        "--target", choices=["spark"], help="build on Spark instead of DuckDB (make spark installs it; docs/spark.md)"
+    )
     build.add_argument("--peak-memory", action="store_true", help="add the peak RSS to every stage line (make bench)")
 
     sample = commands.add_parser("sample", help="write the deterministic sample data as parquet")
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from pipeline.build.run import BuildOptions, build_warehouse
 
-            options = BuildOptions(args.verbose, args.with_unit_tests, args.peak_memory)
+            options = BuildOptions(args.verbose, args.with_unit_tests, args.peak_memory, args.target)
             build_warehouse(args.data, args.dbt_vars, args.warehouse, run_ml=args.run_ml, options=options)
         elif args.command == "sample":
             from pipeline import config

@@ -38,7 +38,7 @@ select
     rows_with_null,
     {{ raise_error_in_query(
         "'" ~ model.identifier ~ ".' || column_name || ' is NULL on '"
-        ~ " || cast(rows_with_null as varchar) || ' rows'"
+        ~ " || cast(rows_with_null as " ~ dbt.type_string() ~ ") || ' rows'"
     ) }} as failure
 from failures
 

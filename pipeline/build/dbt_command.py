@@ -51,7 +51,7 @@ def output_options(verbose: bool, terminal: bool) -> list[str]:
     return [*quiet, *([] if terminal else ["--no-use-colors"])]
 
 
-def build_command(dbt_vars: str | None, nodes: list[str], verbose: bool) -> list[str]:
+def build_command(dbt_vars: str | None, nodes: list[str], verbose: bool, target: str | None = None) -> list[str]:
     return [
         executable(),
         "build",
@@ -59,6 +59,7 @@ def build_command(dbt_vars: str | None, nodes: list[str], verbose: bool) -> list
         str(config.REPO_ROOT),
         "--profiles-dir",
         str(config.REPO_ROOT),
+        *(["--target", target] if target else []),
         *output_options(verbose, sys.stdout.isatty()),
         *nodes,
         *(["--vars", dbt_vars] if dbt_vars else []),

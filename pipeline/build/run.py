@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import config, deliver
-from pipeline.build import dbt_command, dbt_link, load_gate, publish, tied_child
+from pipeline.build import dbt_command, dbt_link, load_gate, publish, spark, tied_child
 from pipeline.build.kill_point import kill_point
 from pipeline.build.progress import Progress, plural, where_to_open
 from pipeline.ingest import LoadSummary, load_raw_lines
@@ -47,11 +47,13 @@ class BuildFailed(Exception):
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: `verbose` shows every line of dbt and of the ml step, `with_unit_tests` adds
-    dbt's unit tests (make test), `peak_memory` puts the peak RSS on stage lines (make bench)."""
+    dbt's unit tests (make test), `peak_memory` puts the peak RSS on stage lines (make bench),
+    `target` the dbt target (None: the profile's DuckDB; `spark`: pipeline/build/spark.py)."""
 
     verbose: bool = False
     with_unit_tests: bool = False
     peak_memory: bool = False
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,20 +225,12 @@ def _stages(
     kill_point("scratch")
     database = layout.database_in(scratch)
     try:
-        summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
-        if run_ml:
+        if options.target == spark.TARGET:
+            from pipeline.build.spark_stages import spark_stages  # it imports this module
 
-            def ml_step() -> None:
-                progress.stage("ml step", run_ml_step, database, layout.ml_in(scratch), options.verbose)
-
-            if dbt_command.has_ml_downstream():
-                # The dbt build of the marts that read ml tables starts during the ml step.
-                nodes = dbt_command.selection(after_ml=True, with_unit_tests=options.with_unit_tests)
-                while_dbt_starts(
-                    database, dbt_vars, nodes, options, progress, ("ml step", ml_step), "dbt build after ml"
-                )
-            else:
-                ml_step()
+            summary = spark_stages(layout, data, dbt_vars, run_ml, options, progress)
+        else:
+            summary = _duckdb_stages(layout, data, dbt_vars, run_ml, options, progress)
         write_deliverables(database, layout.exports_in(scratch), progress)
         kill_point("deliverables")
         release, notes = publish.publish(layout)
@@ -247,6 +241,27 @@ def _stages(
             progress.say(f"failed: {kept}")
         raise
     return summary, release, notes
+
+
+def _duckdb_stages(
+    layout: publish.Layout, data: Path, dbt_vars: str | None, run_ml: bool, options: BuildOptions, progress: Progress
+) -> LoadSummary:
+    """Load (dbt starting meanwhile), dbt build, ml step and dbt build after it (starting during the
+    ml step), on DuckDB."""
+    database = layout.database_in(layout.scratch)
+    summary = load_while_dbt_starts(database, data, dbt_vars, options, progress)
+    if run_ml:
+
+        def ml_step() -> None:
+            progress.stage("ml step", run_ml_step, database, layout.ml_in(layout.scratch), options.verbose)
+
+        if dbt_command.has_ml_downstream():
+            # The dbt build of the marts that read ml tables starts during the ml step.
+            nodes = dbt_command.selection(after_ml=True, with_unit_tests=options.with_unit_tests)
+            while_dbt_starts(database, dbt_vars, nodes, options, progress, ("ml step", ml_step), "dbt build after ml")
+        else:
+            ml_step()
+    return summary
 
 
 # DuckDB reports a failed write as an IO or a transaction error (a commit whose log could not be written).

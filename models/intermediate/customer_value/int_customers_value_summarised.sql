@@ -99,7 +99,14 @@ typical_days as (
     select
         cut_off_at,
         customer_id,
-        percentile_cont(0.5) within group (order by day_spend) as median_day_spend
+        -- Taken over doubles and kept as an exact decimal with 6 places: on a decimal DuckDB's
+        -- percentile_cont keeps the decimal's 4 places and cuts the midpoint of two days (£1.0001
+        -- and £1.0002 gave £1.0001), Spark's gives 1.00015. Decimals downstream keep the capped
+        -- sums exact, so reruns agree to the last digit.
+        cast(
+            percentile_cont(0.5) within group (order by cast(day_spend as {{ type_double() }}))
+            as decimal(18, 6)
+        ) as median_day_spend
     from days_before
     group by cut_off_at, customer_id
 
@@ -132,10 +139,15 @@ summarised as (
         count(*) as purchase_days,
         sum(day_spend) as total_spend,
         sum(case when purchased_on = first_purchased_on then day_spend end) as first_day_spend,
-        avg(case when purchased_on > first_purchased_on then day_spend end) as mean_repeat_spend,
+        -- Means are the exact decimal sum over the count: avg() of a decimal is a double in DuckDB
+        -- but a decimal rounded to 8 places in Spark.
+        cast(sum(case when purchased_on > first_purchased_on then day_spend end) as {{ type_double() }})
+        / nullif(count(case when purchased_on > first_purchased_on then day_spend end), 0) as mean_repeat_spend,
         min(median_day_spend) as median_day_spend,
-        avg(capped_day_spend) as capped_mean_day_spend,
-        avg(case when purchased_on > first_purchased_on then capped_day_spend end) as capped_mean_repeat_spend
+        cast(sum(capped_day_spend) as {{ type_double() }}) / count(*) as capped_mean_day_spend,
+        cast(sum(case when purchased_on > first_purchased_on then capped_day_spend end) as {{ type_double() }})
+        / nullif(count(case when purchased_on > first_purchased_on then capped_day_spend end), 0)
+            as capped_mean_repeat_spend
     from days_numbered
     group by cut_off_at, customer_id
 

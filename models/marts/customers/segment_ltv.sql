@@ -21,7 +21,9 @@ segment_totals as (
         -- threads add them in, and reruns of one file differed in the last digit.
         sum(cast(monetary as decimal(18, 4))) as revenue,
         sum(cast(ltv as decimal(18, 6))) as profit,
-        avg(cast(ltv as decimal(18, 6))) as mean_ltv,
+        -- The mean as the exact sum over the count: avg() of a decimal is a double in DuckDB but a
+        -- decimal rounded to 10 places in Spark.
+        cast(sum(cast(ltv as decimal(18, 6))) as {{ type_double() }}) / count(*) as mean_ltv,
         percentile_cont(0.5) within group (order by ltv) as median_ltv,
         sum(case when is_churned then 1 else 0 end) as churned_customers,
         max(snapshot_at) as snapshot_at
@@ -40,9 +42,10 @@ final as (
         cast(customers as {{ dbt.type_int() }}) as customers,
         cast(customers / sum(customers) over () as {{ type_double() }}) as customer_share,
         cast(revenue as {{ type_double() }}) as revenue,
-        cast(revenue / sum(revenue) over () as {{ type_double() }}) as revenue_share,
+        -- Shares divide the exact sums as doubles: a decimal quotient is rounded to 10 places in Spark.
+        cast(revenue as {{ type_double() }}) / cast(sum(revenue) over () as {{ type_double() }}) as revenue_share,
         cast(profit as {{ type_double() }}) as profit,
-        cast(profit / sum(profit) over () as {{ type_double() }}) as profit_share,
+        cast(profit as {{ type_double() }}) / cast(sum(profit) over () as {{ type_double() }}) as profit_share,
         cast(mean_ltv as {{ type_double() }}) as mean_ltv,
         cast(median_ltv as {{ type_double() }}) as median_ltv,
         cast(churned_customers as {{ dbt.type_int() }}) as churned_customers,
