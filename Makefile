@@ -69,7 +69,7 @@ test: $(VENV)/.installed lint
 		LIFECYCLE_REAL_FORWARD_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json \
 		LIFECYCLE_REAL_VALUE_METRICS=$(TEST_DIR)/ml_real_strict/metrics.json) \
 		LIFECYCLE_SAMPLE_WAREHOUSE=$(TEST_DIR)/sample.duckdb LIFECYCLE_SAMPLE_ML_OUTPUT_DIR=$(TEST_DIR)/ml_sample \
-		$(PY) -m pytest tests
+		$(PY) -m pytest tests --durations=15
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check pipeline ml tests
