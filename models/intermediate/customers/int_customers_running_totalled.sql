@@ -208,7 +208,7 @@ measured as (
     select
         *,
         {{ whole_days_between('first_purchase_at', 'as_of_at') }} as tenure_days,
-        cast(gap_sum as {{ type_double() }}) / nullif(gaps, 0) as gap_mean_days
+        {{ purchase_gap_mean_days('gap_sum', 'gaps') }} as gap_mean_days
     from totals
 
 ),
@@ -263,7 +263,7 @@ final as (
             / nullif(gaps * gaps, 0)
         ) as gap_std_days,
         cast(last_gap_days as {{ type_double() }}) as last_gap_days,
-        recency_days / gap_mean_days as overdue_ratio,
+        {{ purchase_overdue_ratio('recency_days', 'gap_mean_days') }} as overdue_ratio,
 
         ---------- spend trend
         cast(spend_previous_trend as {{ type_double() }}) as spend_prev_{{ trend_days }}d,

@@ -91,9 +91,8 @@ measured as (
     select
         running.*,
         {{ whole_days_between('running.last_purchase_at', 'running.month_end_at') }} as recency_days,
-        -- The usual gap of the forward churn features (gap_mean_days): the mean gap in calendar
-        -- days between consecutive purchase days.
-        cast(running.gap_sum as {{ type_double() }}) / nullif(running.gaps, 0) as gap_mean_days,
+        -- The usual gap of the forward churn features.
+        {{ purchase_gap_mean_days('running.gap_sum', 'running.gaps') }} as gap_mean_days,
         thresholds.churn_threshold_days
     from running
     cross join thresholds
@@ -104,7 +103,7 @@ lapsed as (
 
     select
         *,
-        recency_days / gap_mean_days as overdue_ratio,
+        {{ purchase_overdue_ratio('recency_days', 'gap_mean_days') }} as overdue_ratio,
         coalesce(recency_days > churn_threshold_days, false) as is_lapsed
     from measured
 
